@@ -1,0 +1,358 @@
+package io.usocket;
+
+import java.lang.System.Logger.Level;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Named events with synchronous listeners, as Node's {@code EventEmitter} (SPEC N1–N8).
+ * {@code UServer} and {@code USocket} extend it; users may too.
+ *
+ * <p>A listener is a {@link Runnable}, which ignores the emitted arguments, or a
+ * {@link Consumer}, which receives the first argument (null when there is none). Listeners may
+ * be added and removed from any thread; {@link #emit} is meant to run on one thread at a time
+ * (the event loop) and takes no lock.
+ *
+ * <p>Node equivalent: {@code const { EventEmitter } = require('events')}.
+ */
+public class EventEmitter {
+    /** Node's {@code EventEmitter.defaultMaxListeners}: the limit before a leak warning. */
+    public static final int DEFAULT_MAX_LISTENERS = 10;
+
+    private static final String NEW_LISTENER = "newListener";
+    private static final String REMOVE_LISTENER = "removeListener";
+    private static final String ERROR = "error";
+    private static final System.Logger LOG = System.getLogger(EventEmitter.class.getName());
+
+    // Arrays are never mutated once published, so emit iterates a snapshot without copying
+    // (N5) and without a lock. Mutations happen under `lock`, which also guards the fields below.
+    private final ConcurrentHashMap<String, Entry[]> events = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private final Set<String> names = new LinkedHashSet<>();   // Node's key order for eventNames()
+    private final Set<String> warned = new HashSet<>();
+    private volatile int maxListeners = DEFAULT_MAX_LISTENERS;
+
+    /** Node equivalent: {@code new EventEmitter()}. */
+    public EventEmitter() {
+    }
+
+    /** Node equivalent: {@code emitter.on(eventName, listener)}; returns this emitter. */
+    public EventEmitter on(String event, Runnable listener) {
+        return add(event, listener, false, false);
+    }
+
+    /** Node equivalent: {@code emitter.on(eventName, listener)}; returns this emitter. */
+    public <T> EventEmitter on(String event, Consumer<T> listener) {
+        return add(event, listener, false, false);
+    }
+
+    /** Node equivalent: {@code emitter.once(eventName, listener)}: removed before its one run. */
+    public EventEmitter once(String event, Runnable listener) {
+        return add(event, listener, false, true);
+    }
+
+    /** Node equivalent: {@code emitter.once(eventName, listener)}: removed before its one run. */
+    public <T> EventEmitter once(String event, Consumer<T> listener) {
+        return add(event, listener, false, true);
+    }
+
+    /** Node equivalent: {@code emitter.prependListener(eventName, listener)}. */
+    public EventEmitter prependListener(String event, Runnable listener) {
+        return add(event, listener, true, false);
+    }
+
+    /** Node equivalent: {@code emitter.prependListener(eventName, listener)}. */
+    public <T> EventEmitter prependListener(String event, Consumer<T> listener) {
+        return add(event, listener, true, false);
+    }
+
+    /** Node equivalent: {@code emitter.prependOnceListener(eventName, listener)}. */
+    public EventEmitter prependOnceListener(String event, Runnable listener) {
+        return add(event, listener, true, true);
+    }
+
+    /** Node equivalent: {@code emitter.prependOnceListener(eventName, listener)}. */
+    public <T> EventEmitter prependOnceListener(String event, Consumer<T> listener) {
+        return add(event, listener, true, true);
+    }
+
+    /** Node equivalent: {@code emitter.off(eventName, listener)}; removes the latest copy only. */
+    public EventEmitter off(String event, Runnable listener) {
+        return remove(event, listener);
+    }
+
+    /** Node equivalent: {@code emitter.off(eventName, listener)}; removes the latest copy only. */
+    public <T> EventEmitter off(String event, Consumer<T> listener) {
+        return remove(event, listener);
+    }
+
+    /** Node equivalent: {@code emitter.removeListener(eventName, listener)}. */
+    public EventEmitter removeListener(String event, Runnable listener) {
+        return remove(event, listener);
+    }
+
+    /** Node equivalent: {@code emitter.removeListener(eventName, listener)}. */
+    public <T> EventEmitter removeListener(String event, Consumer<T> listener) {
+        return remove(event, listener);
+    }
+
+    /**
+     * Node equivalent: {@code emitter.removeAllListeners(eventName)}. The latest-added listener
+     * goes first, each announced by {@code 'removeListener'} when someone listens to it.
+     */
+    public EventEmitter removeAllListeners(String event) {
+        Entry[] list = lookup(event);
+        if (list != null) {
+            for (int i = list.length - 1; i >= 0; i--) {
+                announceRemoved(event, detach(event, null, list[i]));
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Node equivalent: {@code emitter.removeAllListeners()}: every event, the
+     * {@code 'removeListener'} listeners last so that they hear about all the others.
+     */
+    public EventEmitter removeAllListeners() {
+        if (events.containsKey(REMOVE_LISTENER)) {
+            for (String name : eventNames()) {
+                if (!REMOVE_LISTENER.equals(name)) removeAllListeners(name);
+            }
+            removeAllListeners(REMOVE_LISTENER);
+        }
+        // Node then starts from an empty table, so listeners added meanwhile by a handler go too.
+        synchronized (lock) {
+            events.clear();
+            names.clear();
+            warned.clear();
+        }
+        listenersRemoved(null);
+        return this;
+    }
+
+    /**
+     * Node equivalent: {@code emitter.emit(eventName, ...args)}. Runs the listeners present when
+     * called, in order, on this thread; a listener's exception stops the emit and propagates.
+     * An {@code 'error'} with no listener is thrown: a {@link RuntimeException} or {@link Error}
+     * argument itself, anything else wrapped in a {@link USocketException} with code
+     * {@code ERR_UNHANDLED_ERROR}.
+     *
+     * @return whether the event had listeners
+     */
+    public boolean emit(String event, Object... args) {
+        Entry[] list = lookup(event);
+        if (list == null) {
+            if (ERROR.equals(event)) throw unhandled(args);
+            return false;
+        }
+        Object first = args != null && args.length > 0 ? args[0] : null;
+        for (Entry e : list) {
+            if (e.once) {
+                Entry removed;
+                synchronized (lock) {
+                    // A nested emit may already have run this once-listener from an older snapshot.
+                    if (e.fired) continue;
+                    e.fired = true;
+                    removed = detach(event, null, e);
+                }
+                announceRemoved(event, removed);
+            }
+            e.invoke(first);
+        }
+        return true;
+    }
+
+    /** Node equivalent: {@code emitter.listenerCount(eventName)}. */
+    public int listenerCount(String event) {
+        Entry[] list = lookup(event);
+        return list == null ? 0 : list.length;
+    }
+
+    /** Node equivalent: {@code emitter.listeners(eventName)}: a copy, once-listeners as given. */
+    public List<Object> listeners(String event) {
+        Entry[] list = lookup(event);
+        if (list == null) return List.of();
+        Object[] fns = new Object[list.length];
+        for (int i = 0; i < list.length; i++) fns[i] = list[i].fn;
+        return List.of(fns);
+    }
+
+    /** Node equivalent: {@code emitter.eventNames()}: events with listeners, oldest first. */
+    public List<String> eventNames() {
+        synchronized (lock) {
+            return List.copyOf(names);
+        }
+    }
+
+    /**
+     * Node equivalent: {@code emitter.setMaxListeners(n)}; 0 means unlimited.
+     *
+     * @throws InvalidArgumentException {@code ERR_OUT_OF_RANGE} when {@code n} is negative
+     */
+    public EventEmitter setMaxListeners(int n) {
+        if (n < 0) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE",
+                    "The value of \"setMaxListeners\" is out of range. It must be >= 0. Received "
+                    + n);
+        }
+        maxListeners = n;
+        return this;
+    }
+
+    /** Node equivalent: {@code emitter.getMaxListeners()}; 10 unless set. */
+    public int getMaxListeners() {
+        return maxListeners;
+    }
+
+    /**
+     * Called once an event has more listeners than {@link #getMaxListeners()}, at most once per
+     * event until its listeners drop back to one (Node's {@code MaxListenersExceededWarning}).
+     * Logs a warning; subclasses may observe or redirect it.
+     *
+     * @param count the number of listeners the event now has
+     */
+    protected void onMaxListenersExceeded(String event, int count) {
+        String name = displayName(getClass());
+        LOG.log(Level.WARNING, leakWarning(name, event, count, getMaxListeners()));
+    }
+
+    static String leakWarning(String emitterName, String event, int count, int max) {
+        return "Possible EventEmitter memory leak detected. " + count + " " + event
+                + " listeners added to [" + emitterName + "]. MaxListeners is " + max
+                + ". Use emitter.setMaxListeners() to increase limit";
+    }
+
+    private static String displayName(Class<?> c) {
+        // Anonymous subclasses have no simple name; Node would show the named class above them.
+        while (c.getSimpleName().isEmpty()) c = c.getSuperclass();
+        return c.getSimpleName();
+    }
+
+    private EventEmitter add(String event, Object fn, boolean prepend, boolean once) {
+        checkListener(fn);
+        if (event == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
+                    "The \"eventName\" argument must be of type string. Received null");
+        }
+        // Node announces before adding, so a 'newListener' handler does not see the new one.
+        if (events.containsKey(NEW_LISTENER)) emit(NEW_LISTENER, event, fn);
+        Entry entry = new Entry(fn, once);
+        int warnCount = 0;
+        synchronized (lock) {
+            Entry[] old = events.get(event);
+            Entry[] list;
+            if (old == null) {
+                list = new Entry[] {entry};
+                names.add(event);
+            } else {
+                list = new Entry[old.length + 1];
+                System.arraycopy(old, 0, list, prepend ? 1 : 0, old.length);
+                list[prepend ? 0 : old.length] = entry;
+            }
+            events.put(event, list);
+            int max = maxListeners;
+            if (max > 0 && list.length > max && warned.add(event)) warnCount = list.length;
+        }
+        if (warnCount > 0) onMaxListenersExceeded(event, warnCount);
+        listenerAdded(event);
+        return this;
+    }
+
+    /**
+     * Called after a listener for {@code event} was added; streams override it to switch modes
+     * when {@code 'data'} or {@code 'readable'} gets a listener, as Node's {@code Readable.on} does.
+     */
+    protected void listenerAdded(String event) {
+    }
+
+    /** Called after listeners for {@code event} (null: of every event) were removed. */
+    protected void listenersRemoved(String event) {
+    }
+
+    private EventEmitter remove(String event, Object fn) {
+        checkListener(fn);
+        announceRemoved(event, detach(event, fn, null));
+        return this;
+    }
+
+    /** Removes {@code exact}, or else the latest entry for {@code fn}; returns what was removed. */
+    private Entry detach(String event, Object fn, Entry exact) {
+        synchronized (lock) {
+            Entry[] list = lookup(event);
+            if (list == null) return null;
+            for (int i = list.length - 1; i >= 0; i--) {
+                Entry e = list[i];
+                if (exact != null ? e != exact : e.fn != fn) continue;
+                if (list.length == 1) {
+                    events.remove(event);
+                    names.remove(event);
+                } else {
+                    Entry[] rest = new Entry[list.length - 1];
+                    System.arraycopy(list, 0, rest, 0, i);
+                    System.arraycopy(list, i + 1, rest, i, rest.length - i);
+                    events.put(event, rest);
+                }
+                // Node keeps its "warned" mark on the array, which it drops at one listener.
+                if (list.length <= 2) warned.remove(event);
+                return e;
+            }
+            return null;
+        }
+    }
+
+    private void announceRemoved(String event, Entry removed) {
+        if (removed == null) return;
+        if (events.containsKey(REMOVE_LISTENER)) emit(REMOVE_LISTENER, event, removed.fn);
+        listenersRemoved(event);
+    }
+
+    private Entry[] lookup(String event) {
+        return event == null ? null : events.get(event);
+    }
+
+    private static void checkListener(Object fn) {
+        if (fn == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
+                    "The \"listener\" argument must be of type function. Received null");
+        }
+    }
+
+    private static RuntimeException unhandled(Object[] args) {
+        Object er = args != null && args.length > 0 ? args[0] : null;
+        if (er instanceof RuntimeException re) return re;
+        if (er instanceof Error err) throw err;
+        String shown = er == null ? "undefined" : er instanceof String s ? quote(s) : er.toString();
+        return new USocketException("ERR_UNHANDLED_ERROR", "Unhandled error. (" + shown + ")",
+                er instanceof Throwable t ? t : null);
+    }
+
+    /** Picks the quotes Node's {@code util.inspect} would, so messages match Node's. */
+    private static String quote(String s) {
+        if (s.indexOf('\'') < 0) return "'" + s + "'";
+        if (s.indexOf('"') < 0) return "\"" + s + "\"";
+        if (s.indexOf('`') < 0 && !s.contains("${")) return "`" + s + "`";
+        return "'" + s.replace("'", "\\'") + "'";
+    }
+
+    private static final class Entry {
+        final Object fn;
+        final boolean once;
+        boolean fired;   // once-listeners only; guarded by the emitter's lock
+
+        Entry(Object fn, boolean once) {
+            this.fn = fn;
+            this.once = once;
+        }
+
+        @SuppressWarnings("unchecked")
+        void invoke(Object first) {
+            if (fn instanceof Runnable r) r.run();
+            else ((Consumer<Object>) fn).accept(first);
+        }
+    }
+}

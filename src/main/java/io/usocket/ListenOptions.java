@@ -1,0 +1,42 @@
+package io.usocket;
+
+/**
+ * Options for {@link UServer#listen(ListenOptions)}.
+ *
+ * <p>Node equivalent: the options object of {@code server.listen({path, backlog, readableAll,
+ * writableAll})}.
+ */
+public final class ListenOptions {
+    String path;
+    int backlog = 511;
+    boolean readableAll;
+    boolean writableAll;
+
+    /** Options with Node's defaults (backlog 511). */
+    public ListenOptions() {
+    }
+
+    /** The socket path, or {@code \0name} for a Linux abstract name. */
+    public ListenOptions path(String path) {
+        this.path = path;
+        return this;
+    }
+
+    /** The length of the queue of pending connections (default 511, as Node). */
+    public ListenOptions backlog(int backlog) {
+        this.backlog = SocketOptions.positive(backlog, "backlog");
+        return this;
+    }
+
+    /** Make the socket file readable by all users. */
+    public ListenOptions readableAll(boolean readableAll) {
+        this.readableAll = readableAll;
+        return this;
+    }
+
+    /** Make the socket file writable by all users (so anyone may connect). */
+    public ListenOptions writableAll(boolean writableAll) {
+        this.writableAll = writableAll;
+        return this;
+    }
+}

@@ -1,0 +1,58 @@
+package io.usocket;
+
+/**
+ * Options for {@link USocket#USocket(EventLoop, SocketOptions)}.
+ *
+ * <p>Node equivalent: the options object of {@code new net.Socket(options)} /
+ * {@code net.connect(options)}: {@code path}, {@code fd}, {@code allowHalfOpen},
+ * {@code readableHighWaterMark}, {@code writableHighWaterMark}.
+ */
+public final class SocketOptions {
+    String path;
+    int fd = -1;
+    boolean allowHalfOpen;
+    int readableHighWaterMark = 16 * 1024;
+    int writableHighWaterMark = 16 * 1024;
+
+    /** Options with Node's defaults: no path, no fd, {@code allowHalfOpen=false}, 16 KiB marks. */
+    public SocketOptions() {
+    }
+
+    /** The socket path (or {@code \0name} abstract name) to connect to at once. */
+    public SocketOptions path(String path) {
+        this.path = path;
+        return this;
+    }
+
+    /** An already connected unix stream socket to adopt; the USocket owns it from then on. */
+    public SocketOptions fd(int fd) {
+        this.fd = fd;
+        return this;
+    }
+
+    /** Keep the writable side open after the peer's end (Node's {@code allowHalfOpen}; default false). */
+    public SocketOptions allowHalfOpen(boolean allowHalfOpen) {
+        this.allowHalfOpen = allowHalfOpen;
+        return this;
+    }
+
+    /** Buffered received bytes at which reading from the kernel pauses (default 16 KiB). */
+    public SocketOptions readableHighWaterMark(int bytes) {
+        this.readableHighWaterMark = positive(bytes, "readableHighWaterMark");
+        return this;
+    }
+
+    /** Buffered bytes at which {@code write} starts returning false (default 16 KiB). */
+    public SocketOptions writableHighWaterMark(int bytes) {
+        this.writableHighWaterMark = positive(bytes, "writableHighWaterMark");
+        return this;
+    }
+
+    static int positive(int n, String name) {
+        if (n < 0) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE",
+                    "The value of \"" + name + "\" is out of range. It must be >= 0. Received " + n);
+        }
+        return n;
+    }
+}

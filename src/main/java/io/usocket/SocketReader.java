@@ -1,0 +1,287 @@
+package io.usocket;
+
+import io.usocket.internal.stream.ChunkQueue;
+import io.usocket.internal.stream.FdQueue;
+import io.usocket.internal.stream.StringDecoder;
+import io.usocket.internal.sys.Errno;
+import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.MsgIo;
+
+/**
+ * The readable side of a {@link USocket}: Node's {@code Readable} state machine (paused and
+ * flowing modes, {@code 'readable'}, {@code read(n)}, {@code 'end'} after the buffer empties,
+ * backpressure at the high-water mark) plus usocket's fd queue and {@code read(size, count)}.
+ *
+ * <p>Names follow Node's {@code ReadableState}: {@code flowing} is null (no consumer yet),
+ * true ({@code 'data'}/{@code resume()}) or false ({@code pause()} or a {@code 'readable'}
+ * listener); {@code ended} means EOF arrived, {@code endEmitted} that {@code 'end'} went out.
+ */
+final class SocketReader {
+    private final USocket socket;
+    final ChunkQueue buffer = new ChunkQueue();
+    final FdQueue fds = new FdQueue();
+    int highWaterMark = 16 * 1024;
+    Boolean flowing;
+    boolean ended;
+    boolean endEmitted;
+    boolean needReadable;
+    boolean emittedReadable;
+    boolean readableListening;
+    boolean resumeScheduled;
+    /** A read(size, count) is waiting for fds: keep reading past the high-water mark (SPEC D15). */
+    boolean waitingForFds;
+    long bytesRead;
+    StringDecoder decoder;
+
+    SocketReader(USocket socket) {
+        this.socket = socket;
+    }
+
+    /** Whether the socket should ask epoll for input now. */
+    boolean wantsRead() {
+        return !ended && (buffer.length() < highWaterMark || waitingForFds);
+    }
+
+    boolean readable() {
+        return !endEmitted && !socket.destroyed;
+    }
+
+    // ---- from the kernel ----
+
+    /** EPOLLIN: one recvmsg; its fds first (SPEC D8), then its bytes, or EOF. */
+    void onReadable() {
+        MsgIo io = socket.loop.msgIo();
+        long n = io.receive(socket.fd);
+        if (n < 0) {
+            int errno = (int) -n;
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return;
+            socket.destroy(USocketException.system(errno, "read", null));
+            return;
+        }
+        int[] received = io.receivedFds();
+        if (io.truncated()) {
+            if (received != null) for (int fd : received) LibC.INSTANCE.close(fd);
+            socket.destroy(new USocketException("ERR_FDS_TRUNCATED",
+                    "Received file descriptors were lost (MSG_CTRUNC): the process may be out of descriptors"));
+            return;
+        }
+        byte[] chunk = n > 0 ? io.receivedBytes((int) n) : null;
+        if (received != null) receiveFds(received);
+        if (socket.destroyed) return;
+        if (chunk == null) {
+            onEof();
+        } else {
+            bytesRead += n;
+            socket.touch();
+            push(chunk);
+        }
+    }
+
+    private void receiveFds(int[] received) {
+        if (socket.listenerCount("fds") > 0) {
+            socket.emit("fds", (Object) received);
+            return;
+        }
+        fds.addAll(received);
+        waitingForFds = false;
+        if (needReadable) emitReadable();
+    }
+
+    private void push(byte[] chunk) {
+        if (Boolean.TRUE.equals(flowing) && buffer.isEmpty() && socket.listenerCount("data") > 0) {
+            emitData(chunk);
+        } else {
+            buffer.push(chunk);
+            if (needReadable) emitReadable();
+            else if (Boolean.TRUE.equals(flowing)) flow();
+        }
+    }
+
+    private void onEof() {
+        ended = true;
+        if (decoder != null) {
+            String rest = decoder.end();
+            if (!rest.isEmpty()) socket.emit("data", rest);
+        }
+        if (buffer.length() > 0 || fds.size() > 0) {
+            emitReadable();
+        } else {
+            // Node: 'readable' at EOF too, so paused-mode readers see read() return null, then 'end'.
+            needReadable = false;
+            if (readableListening) emitReadable();
+            else endReadable();
+        }
+    }
+
+    private void emitData(Object chunk) {
+        if (decoder != null && chunk instanceof byte[] bytes) {
+            String s = decoder.write(bytes);
+            if (s.isEmpty()) return;
+            socket.emit("data", s);
+        } else {
+            socket.emit("data", chunk);
+        }
+    }
+
+    // ---- Node's Readable machinery ----
+
+    void emitReadable() {
+        needReadable = false;
+        if (emittedReadable) return;
+        emittedReadable = true;
+        socket.loop.nextTick(this::emitReadableNow);
+    }
+
+    private void emitReadableNow() {
+        if (!socket.destroyed && (buffer.length() > 0 || ended || fds.size() > 0)) {
+            socket.emit("readable");
+            emittedReadable = false;
+        }
+        needReadable = !Boolean.TRUE.equals(flowing) && !ended && buffer.length() <= highWaterMark;
+        flow();
+        socket.updateInterest();
+    }
+
+    private void flow() {
+        while (Boolean.TRUE.equals(flowing) && !socket.destroyed && read(null) != null) {
+            // read() emits 'data'
+        }
+    }
+
+    /** Node's {@code readable.read([size])}. */
+    byte[] read(Integer n) {
+        if (n != null && n > highWaterMark) highWaterMark = nextPowerOfTwo(n);
+        int requested = n == null ? -1 : n;
+        if (requested != 0) emittedReadable = false;
+        if (requested == 0 && needReadable && (buffer.length() >= highWaterMark || ended)) {
+            if (buffer.isEmpty() && ended) endReadable();
+            else emitReadable();
+            return null;
+        }
+        int take = howMuchToRead(requested);
+        if (take == 0 && ended) {
+            if (buffer.isEmpty()) endReadable();
+            return null;
+        }
+        byte[] ret = take > 0 ? buffer.take(take) : null;
+        if (ret == null) needReadable = buffer.length() <= highWaterMark;
+        if (buffer.isEmpty()) {
+            if (!ended) needReadable = true;
+            if (ended) endReadable();
+        }
+        if (ret != null) emitData(ret);
+        socket.updateInterest();
+        return ret;
+    }
+
+    private int howMuchToRead(int n) {
+        int length = buffer.length();
+        if (n == 0 || (length == 0 && ended)) return 0;
+        if (n < 0) return length;
+        if (n <= length) return n;
+        return ended ? length : 0;
+    }
+
+    /** usocket's {@code read(size, count)} (SPEC D7). */
+    Message read(Integer size, Integer count) {
+        int length = buffer.length();
+        boolean bytesShort = size != null && size > 0 && length < size && !(ended && length > 0);
+        boolean fdsShort = count != null && fds.size() < count;
+        boolean nothingAtEof = ended && length == 0 && fds.size() == 0;
+        if (bytesShort || fdsShort || nothingAtEof) {
+            waitingForFds = fdsShort && !ended;
+            needReadable = true;
+            if (ended && length == 0) endReadable();
+            socket.updateInterest();
+            return null;
+        }
+        int nBytes = size == null ? length : Math.min(size, length);
+        byte[] data = nBytes > 0 ? buffer.take(nBytes) : null;
+        int[] got = fds.take(count == null ? fds.size() : count);
+        waitingForFds = false;
+        if (buffer.isEmpty()) {
+            needReadable = true;
+            if (ended) endReadable();
+        }
+        socket.updateInterest();
+        return new Message(data, got);
+    }
+
+    void unshift(byte[] data, int[] more) {
+        if (endEmitted) {
+            socket.destroy(new USocketException("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event"));
+            return;
+        }
+        if (data != null) buffer.unshift(data);
+        if (more != null) fds.unshift(more);
+        if (needReadable) emitReadable();
+    }
+
+    void endReadable() {
+        if (endEmitted) return;
+        socket.loop.nextTick(() -> {
+            if (endEmitted || socket.destroyed || buffer.length() > 0) return;
+            endEmitted = true;
+            socket.emit("end");
+            socket.onReadableEnded();
+        });
+    }
+
+    void pause() {
+        if (!Boolean.FALSE.equals(flowing)) {
+            flowing = false;
+            socket.emit("pause");
+        }
+    }
+
+    void resume() {
+        if (!Boolean.TRUE.equals(flowing)) {
+            flowing = !readableListening;
+            if (!resumeScheduled) {
+                resumeScheduled = true;
+                socket.loop.nextTick(() -> {
+                    resumeScheduled = false;
+                    socket.emit("resume");
+                    flow();
+                    if (ended && buffer.isEmpty()) endReadable();
+                    socket.updateInterest();
+                });
+            }
+        }
+    }
+
+    /** Node's {@code Readable.on}: a {@code 'data'} listener resumes, a {@code 'readable'} one pauses. */
+    void listenerAdded(String event) {
+        if ("data".equals(event)) {
+            readableListening = socket.listenerCount("readable") > 0;
+            if (!Boolean.FALSE.equals(flowing)) resume();
+        } else if ("readable".equals(event) && !endEmitted && !readableListening) {
+            readableListening = true;
+            needReadable = true;
+            flowing = false;
+            emittedReadable = false;
+            if (buffer.length() > 0 || fds.size() > 0) emitReadable();
+            else if (ended) emitReadable();
+        }
+    }
+
+    void listenersRemoved(String event) {
+        if (event != null && !"readable".equals(event)) return;
+        socket.loop.nextTick(() -> {
+            readableListening = socket.listenerCount("readable") > 0;
+            if (resumeScheduled) flowing = true;
+            else if (socket.listenerCount("data") > 0) resume();
+            else if (!readableListening) flowing = null;
+        });
+    }
+
+    /** Closes fds nobody took (SPEC D14) and drops buffered bytes. */
+    void destroy() {
+        for (int fd : fds.drain()) LibC.INSTANCE.close(fd);
+        buffer.clear();
+    }
+
+    private static int nextPowerOfTwo(int n) {
+        return n >= (1 << 30) ? 1 << 30 : Integer.highestOneBit(n - 1) << 1;
+    }
+}

@@ -1,0 +1,295 @@
+package io.usocket;
+
+import io.usocket.internal.stream.WriteRequest;
+import io.usocket.internal.sys.Errno;
+import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.MsgIo;
+import io.usocket.internal.sys.Sys;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The writable side of a {@link USocket}: Node's {@code Writable} state machine (high-water
+ * mark, {@code 'drain'}, cork, end → {@code 'prefinish'} → shutdown → {@code 'finish'}) over a
+ * queue of writes that one sendmsg at a time hands to the kernel.
+ *
+ * <p>Queued writes are coalesced into one sendmsg (NATIVE.md trap 8), except that a write with
+ * fds always starts a message of its own, so its fds travel with its first bytes (SPEC D10).
+ * Fd-only writes wait at the tail of the queue for the next bytes written.
+ */
+final class SocketWriter {
+    private final USocket socket;
+    private final ArrayDeque<WriteRequest> queue = new ArrayDeque<>();
+    private final List<Consumer<Throwable>> finishCallbacks = new ArrayList<>(1);
+    int highWaterMark = 16 * 1024;
+    /** Bytes accepted by write() and not yet handed to the kernel (Node's writableLength). */
+    long length;
+    long bytesWritten;
+    boolean needDrain;
+    int corked;
+    /** end() was called (Node's writableEnded / ending). */
+    boolean ending;
+    boolean prefinished;
+    boolean finished;
+    /** The kernel's send buffer is full: waiting for EPOLLOUT. */
+    boolean blocked;
+    /** Inside a user's write()/end(): completions are then reported on the next tick (Node's state.sync). */
+    private boolean sync;
+
+    SocketWriter(USocket socket) {
+        this.socket = socket;
+    }
+
+    boolean writable() {
+        return !ending && !socket.destroyed;
+    }
+
+    boolean wantsWritable() {
+        return blocked;
+    }
+
+    /** Node's {@code writable.write(chunk, cb)} with usocket's fds; arguments are already checked. */
+    boolean write(byte[] data, int[] fds, Consumer<Throwable> cb) {
+        if (socket.destroyed) {
+            USocketException err = new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+            if (cb != null) socket.loop.nextTick(() -> cb.accept(err));
+            return false;
+        }
+        if (ending) {
+            USocketException err = new USocketException("ERR_STREAM_WRITE_AFTER_END", "write after end");
+            if (cb != null) socket.loop.nextTick(() -> cb.accept(err));
+            socket.destroy(err);
+            return false;
+        }
+        WriteRequest req = new WriteRequest(data, fds, cb);
+        if (req.hasBytes()) mergeWaitingFds(req);
+        queue.add(req);
+        length += data.length;
+        boolean ok = length < highWaterMark;
+        if (!ok) needDrain = true;
+        if (socket.connected && corked == 0) {
+            sync = true;
+            try {
+                flush();
+            } finally {
+                sync = false;
+            }
+        }
+        return ok;
+    }
+
+    /** Fd-only writes waiting at the tail ride on {@code req}'s first bytes, ahead of its own fds. */
+    private void mergeWaitingFds(WriteRequest req) {
+        List<WriteRequest> waiting = null;
+        while (!queue.isEmpty() && queue.peekLast().fdOnly()) {
+            if (waiting == null) waiting = new ArrayList<>();
+            waiting.add(0, queue.pollLast());
+        }
+        if (waiting != null) req.absorb(waiting);
+    }
+
+    /** Number of fds that fd-only writes have left waiting for bytes. */
+    int waitingFdCount() {
+        int n = 0;
+        for (WriteRequest r : queue) if (r.fdOnly()) n += r.fds.length;
+        return n;
+    }
+
+    void cork() {
+        corked++;
+    }
+
+    void uncork() {
+        if (corked == 0) return;
+        if (--corked == 0 && socket.connected) flushFromUser();
+    }
+
+    /** Node's {@code writable.end(cb)} after any final chunk was written. */
+    void end(Consumer<Throwable> cb) {
+        if (cb != null) {
+            if (finished) socket.loop.nextTick(() -> cb.accept(null));
+            else if (socket.destroyed) {
+                socket.loop.nextTick(() -> cb.accept(new USocketException("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed")));
+            } else finishCallbacks.add(cb);
+        }
+        if (ending || socket.destroyed) return;
+        ending = true;
+        corked = 0;
+        if (failWaitingFds()) return;
+        if (socket.connected) flushFromUser();
+    }
+
+    /** Fd-only writes that no bytes will ever carry fail with ERR_FDS_WITHOUT_DATA (SPEC D10). */
+    private boolean failWaitingFds() {
+        if (queue.isEmpty() || !queue.peekLast().fdOnly()) return false;
+        USocketException err = new USocketException("ERR_FDS_WITHOUT_DATA",
+                "The socket ended while fds written without data were waiting for bytes to carry them");
+        List<WriteRequest> failed = new ArrayList<>();
+        while (!queue.isEmpty() && queue.peekLast().fdOnly()) failed.add(0, queue.pollLast());
+        socket.loop.nextTick(() -> {
+            for (WriteRequest r : failed) r.complete(err);
+        });
+        socket.destroy(err);
+        return true;
+    }
+
+    private void flushFromUser() {
+        sync = true;
+        try {
+            flush();
+        } finally {
+            sync = false;
+        }
+    }
+
+    /** The socket became writable (connected, or EPOLLOUT after EAGAIN). */
+    void onWritable() {
+        blocked = false;
+        if (corked == 0) flush();
+    }
+
+    /** Hands queued bytes to the kernel until it pushes back, then reports what completed. */
+    void flush() {
+        if (blocked || socket.destroyed) return;
+        List<WriteRequest> done = null;
+        MsgIo io = socket.loop.msgIo();
+        while (!queue.isEmpty()) {
+            WriteRequest head = queue.peek();
+            if (head.fdOnly()) break;
+            if (!head.hasBytes()) {
+                queue.poll();
+                done = add(done, head);
+                continue;
+            }
+            int fdCount = Math.min(Sys.SCM_MAX_FD, head.fdsLeft());
+            // More fds than one message holds: this message carries one byte and SCM_MAX_FD fds (SPEC D11).
+            int limit = head.fdsLeft() > Sys.SCM_MAX_FD ? 1 : MsgIo.SEND_SIZE;
+            int total = stage(io.sendBuffer(), head, limit);
+            long n = io.send(socket.fd, total, head.fds, head.fdsSent, fdCount);
+            if (n < 0) {
+                int errno = (int) -n;
+                if (errno == Errno.EAGAIN) {
+                    blocked = true;
+                    break;
+                }
+                if (errno == Errno.EINTR) continue;
+                fail(errno, done);
+                return;
+            }
+            // Whatever part of the message left, its fds left with it (NATIVE.md trap 6).
+            head.fdsSent += fdCount;
+            bytesWritten += n;
+            length -= n;
+            socket.touch();
+            done = consume(n, done);
+            if (n < total) {
+                blocked = true;
+                break;
+            }
+        }
+        socket.updateInterest();
+        if (done != null || needDrain || ending) report(done);
+    }
+
+    /** Copies the bytes of one sendmsg: from {@code head}, then following writes without fds. */
+    private int stage(ByteBuffer buf, WriteRequest head, int limit) {
+        buf.clear();
+        int total = 0;
+        for (WriteRequest r : queue) {
+            if (r != head && (r.fdsLeft() > 0 || r.fdOnly())) break;
+            int k = Math.min(r.remaining(), limit - total);
+            buf.put(r.data, r.offset, k);
+            total += k;
+            if (total == limit) break;
+        }
+        return total;
+    }
+
+    private List<WriteRequest> consume(long n, List<WriteRequest> done) {
+        while (n > 0) {
+            WriteRequest r = queue.peek();
+            int k = (int) Math.min(n, r.remaining());
+            r.offset += k;
+            n -= k;
+            if (r.remaining() == 0 && r.fdsLeft() == 0) {
+                queue.poll();
+                done = add(done, r);
+            }
+        }
+        return done;
+    }
+
+    private static List<WriteRequest> add(List<WriteRequest> list, WriteRequest r) {
+        if (list == null) list = new ArrayList<>(4);
+        list.add(r);
+        return list;
+    }
+
+    private void report(List<WriteRequest> done) {
+        if (sync) socket.loop.nextTick(() -> afterWrite(done));
+        else afterWrite(done);
+    }
+
+    /** Callbacks in order, then {@code 'drain'}, then maybe the end of the writable side. */
+    private void afterWrite(List<WriteRequest> done) {
+        if (done != null) for (WriteRequest r : done) r.complete(null);
+        if (socket.destroyed) return;
+        if (needDrain && length == 0) {
+            needDrain = false;
+            socket.emit("drain");
+        }
+        finishMaybe();
+    }
+
+    private void finishMaybe() {
+        if (!ending || finished || prefinished || !queue.isEmpty() || socket.destroyed || !socket.connected) return;
+        prefinished = true;
+        socket.emit("prefinish");
+        if (socket.destroyed) return;
+        LibC.INSTANCE.shutdown(socket.fd, Sys.SHUT_WR);
+        socket.loop.nextTick(() -> {
+            if (socket.destroyed) return;
+            finished = true;
+            for (Consumer<Throwable> cb : finishCallbacks) cb.accept(null);
+            finishCallbacks.clear();
+            socket.emit("finish");
+            socket.onWritableFinished();
+        });
+    }
+
+    /** A send failed: the write's callback, then {@code 'error'} and destroy (Node's write-error rule). */
+    private void fail(int errno, List<WriteRequest> done) {
+        USocketException err = USocketException.system(errno, "write", null);
+        WriteRequest failed = queue.poll();
+        List<WriteRequest> completed = done;
+        socket.loop.nextTick(() -> {
+            if (completed != null) for (WriteRequest r : completed) r.complete(null);
+            failed.complete(err);
+        });
+        socket.destroy(err);
+    }
+
+    /**
+     * The socket is destroyed: every write not yet done fails, after {@code 'close'} (Node). The
+     * fds of those writes stay the caller's (SPEC D14).
+     */
+    void abort(boolean wasConnecting) {
+        if (queue.isEmpty() && finishCallbacks.isEmpty()) return;
+        USocketException err = wasConnecting
+                ? new USocketException("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established")
+                : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+        List<WriteRequest> pending = new ArrayList<>(queue);
+        List<Consumer<Throwable>> ends = new ArrayList<>(finishCallbacks);
+        queue.clear();
+        finishCallbacks.clear();
+        length = 0;
+        socket.loop.nextTick(() -> {
+            for (WriteRequest r : pending) r.complete(err);
+            for (Consumer<Throwable> cb : ends) cb.accept(err);
+        });
+    }
+}

@@ -1,0 +1,343 @@
+package io.usocket;
+
+import io.usocket.internal.sys.Errno;
+import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.Sys;
+import io.usocket.internal.sys.UnixAddress;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * A unix-domain socket server whose connections can pass file descriptors: Node's
+ * {@code net.Server} with usocket's names.
+ *
+ * <p>Events: {@code listening}, {@code connection} ({@link USocket}), {@code error}
+ * ({@link USocketException}), {@code close}, {@code drop}. {@code listen}, {@code close},
+ * {@code pause} and {@code resume} may be called from any thread (SPEC D16).
+ */
+public class UServer extends EventEmitter {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final int BACKOFF_MS = 100;
+
+    final EventLoop loop;
+    private final SocketOptions connectionOptions;
+    private final Set<USocket> connections = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final IoHandle io = new IoHandle() {
+        @Override
+        public void onIo(int ops) {
+            acceptAll();
+        }
+
+        @Override
+        public void forceClose() {
+            releaseFd();
+        }
+    };
+    private int fd = -1;
+    private String path;
+    /** The socket file is ours to unlink at close (a path we bound; not an abstract name). */
+    private boolean ownsFile;
+    private volatile boolean listening;
+    private boolean paused;
+    private boolean watching;
+    private boolean backingOff;
+    private boolean ref = true;
+    private volatile int maxConnections;
+
+    /** A server on the default loop. Node: {@code net.createServer()}. */
+    public UServer() {
+        this(EventLoop.getDefault());
+    }
+
+    /** A server on {@code loop}. */
+    public UServer(EventLoop loop) {
+        this(loop, new SocketOptions());
+    }
+
+    /**
+     * A server whose accepted sockets take {@code allowHalfOpen} and the high-water marks from
+     * {@code connectionOptions}. Node: {@code net.createServer({allowHalfOpen})}.
+     */
+    public UServer(EventLoop loop, SocketOptions connectionOptions) {
+        if (loop == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"loop\" argument must be an EventLoop. Received null");
+        this.loop = loop;
+        this.connectionOptions = connectionOptions;
+    }
+
+    /** Node: {@code server.listen(path)}. */
+    public UServer listen(String path) {
+        return listen(new ListenOptions().path(path), null);
+    }
+
+    /** Node: {@code server.listen(path, cb)}: {@code cb} is a once-listener of {@code 'listening'}. */
+    public UServer listen(String path, Runnable cb) {
+        return listen(new ListenOptions().path(path), cb);
+    }
+
+    /** Node: {@code server.listen({path, backlog, readableAll, writableAll})}. */
+    public UServer listen(ListenOptions options) {
+        return listen(options, null);
+    }
+
+    /**
+     * Starts listening. {@link #listening()} is true at once; {@code 'listening'} (and {@code cb})
+     * or {@code 'error'} come on the next tick. A stale socket file (nobody accepts on it) is
+     * replaced; a live one or any other file gives {@code EADDRINUSE} and is left alone (SPEC D4).
+     *
+     * @throws InvalidStateException {@code ERR_SERVER_ALREADY_LISTEN} when already listening
+     */
+    public UServer listen(ListenOptions options, Runnable cb) {
+        if (options == null || options.path == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE", "The argument 'options' must have the property \"path\". Received null");
+        }
+        synchronized (this) {
+            if (listening) {
+                throw new InvalidStateException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");
+            }
+            listening = true;
+        }
+        if (cb != null) once("listening", cb);
+        loop.onLoop(() -> bindAndListen(options));
+        return this;
+    }
+
+    private void bindAndListen(ListenOptions options) {
+        path = options.path;
+        UnixAddress addr = UnixAddress.of(path);
+        if (addr == null) {
+            fail(Errno.EINVAL);
+            return;
+        }
+        fd = LibC.INSTANCE.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            fail(LibC.errno());
+            return;
+        }
+        loop.addHandle(io, ref);
+        int err = bind(addr);
+        if (err == Errno.EADDRINUSE && !addr.isAbstract && isStaleSocket(addr)) {
+            LibC.INSTANCE.unlink(path);
+            err = bind(addr);
+        }
+        if (err == 0 && LibC.INSTANCE.listen(fd, options.backlog) != 0) err = LibC.errno();
+        if (err != 0) {
+            fail(err);
+            return;
+        }
+        ownsFile = !addr.isAbstract;
+        if (ownsFile && (options.readableAll || options.writableAll)) {
+            int mode = 0600 | (options.readableAll ? 0044 : 0) | (options.writableAll ? 0022 : 0);
+            LibC.INSTANCE.chmod(path, mode);
+        }
+        updateWatch();
+        loop.nextTick(() -> emit("listening"));
+    }
+
+    private int bind(UnixAddress addr) {
+        return LibC.INSTANCE.bind(fd, addr.address(), addr.length()) == 0 ? 0 : LibC.errno();
+    }
+
+    /** A socket file that refuses connections: its server is gone (Node leaves it; SPEC D4 reclaims it). */
+    private static boolean isStaleSocket(UnixAddress addr) {
+        try {
+            int mode = (Integer) Files.getAttribute(Path.of(addr.path), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if ((mode & S_IFMT) != S_IFSOCK) return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        int probe = LibC.INSTANCE.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
+        if (probe < 0) return false;
+        try {
+            return LibC.INSTANCE.connect(probe, addr.address(), addr.length()) != 0 && LibC.errno() == Errno.ECONNREFUSED;
+        } finally {
+            LibC.INSTANCE.close(probe);
+        }
+    }
+
+    private void fail(int errno) {
+        USocketException err = USocketException.system(errno, "listen", path);
+        releaseFd();
+        listening = false;
+        loop.nextTick(() -> emit("error", err));
+    }
+
+    private void acceptAll() {
+        while (fd >= 0 && !paused) {
+            int cfd = LibC.INSTANCE.accept4(fd, 0, 0, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
+            if (cfd < 0) {
+                int errno = LibC.errno();
+                if (errno == Errno.EAGAIN) return;
+                if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) continue;
+                if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
+                    backOff();
+                    return;
+                }
+                emit("error", USocketException.system(errno, "accept", path));
+                return;
+            }
+            int max = maxConnections;
+            if (max > 0 && connections.size() >= max) {
+                LibC.INSTANCE.close(cfd);
+                emit("drop");
+                continue;
+            }
+            USocket socket = new USocket(loop, cfd, this, connectionOptions);
+            connections.add(socket);
+            emit("connection", socket);
+        }
+    }
+
+    /** Out of descriptors: leave the pending connections in the backlog and try again shortly. */
+    private void backOff() {
+        backingOff = true;
+        updateWatch();
+        loop.setTimeout(() -> {
+            backingOff = false;
+            updateWatch();
+        }, BACKOFF_MS).unref();
+    }
+
+    private void updateWatch() {
+        boolean want = fd >= 0 && !paused && !backingOff;
+        if (want == watching) return;
+        if (want) loop.watch(fd, io, Sys.EPOLLIN);
+        else loop.unwatch(fd);
+        watching = want;
+    }
+
+    void connectionClosed(USocket socket) {
+        if (connections.remove(socket)) emitCloseIfDrained();
+    }
+
+    /**
+     * Stops accepting connections (they queue in the kernel's backlog). May be called before
+     * {@code listen}. usocket: {@code server.pause()}.
+     */
+    public UServer pause() {
+        loop.onLoop(() -> {
+            paused = true;
+            updateWatch();
+        });
+        return this;
+    }
+
+    /** Accepts again; queued clients get their {@code 'connection'}. usocket: {@code server.resume()}. */
+    public UServer resume() {
+        loop.onLoop(() -> {
+            paused = false;
+            updateWatch();
+        });
+        return this;
+    }
+
+    /** Node: {@code server.close()}. */
+    public UServer close() {
+        return close((Consumer<Throwable>) null);
+    }
+
+    /** Node: {@code server.close(cb)}, ignoring the error. */
+    public UServer close(Runnable cb) {
+        return close(Callbacks.of(cb));
+    }
+
+    /**
+     * Stops accepting at once and unlinks the socket file; {@code 'close'} and {@code cb} follow
+     * once every accepted connection has closed. Closing a server that is not listening calls
+     * {@code cb} with {@code ERR_SERVER_NOT_RUNNING} (SPEC D5). Node: {@code server.close(cb)}.
+     */
+    public UServer close(Consumer<Throwable> cb) {
+        loop.onLoop(() -> {
+            if (cb != null) {
+                if (fd < 0) {
+                    once("close", () -> cb.accept(new USocketException("ERR_SERVER_NOT_RUNNING", "Server is not running.")));
+                } else {
+                    once("close", () -> cb.accept(null));
+                }
+            }
+            if (fd >= 0) releaseFd();
+            listening = false;
+            emitCloseIfDrained();
+        });
+        return this;
+    }
+
+    private void emitCloseIfDrained() {
+        if (fd >= 0 || !connections.isEmpty() || listening) return;
+        loop.nextTick(() -> emit("close"));
+    }
+
+    private void releaseFd() {
+        if (fd < 0) return;
+        if (watching) loop.unwatch(fd);
+        watching = false;
+        LibC.INSTANCE.close(fd);
+        fd = -1;
+        if (ownsFile) LibC.INSTANCE.unlink(path);
+        ownsFile = false;
+        loop.removeHandle(io, ref);
+    }
+
+    /** The path (or {@code \0} name) listened on, or null before listen. Node: {@code server.address()}. */
+    public String address() {
+        return path;
+    }
+
+    /** Node: {@code server.listening}. */
+    public boolean listening() {
+        return listening;
+    }
+
+    /** Node: {@code server.getConnections(cb)}: {@code cb(null, count)} on the next tick. */
+    public void getConnections(BiConsumer<Throwable, Integer> cb) {
+        loop.onLoop(() -> {
+            int n = connections.size();
+            loop.nextTick(() -> cb.accept(null, n));
+        });
+    }
+
+    /** Connections that are open now (loop thread). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Node: {@code server.maxConnections} (0: no limit). */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * Over this many open connections a new one is accepted and closed at once, with
+     * {@code 'drop'}. 0 means no limit. Node: {@code server.maxConnections = n}.
+     */
+    public UServer maxConnections(int max) {
+        this.maxConnections = SocketOptions.positive(max, "maxConnections");
+        return this;
+    }
+
+    /** Node: {@code server.ref()}. */
+    public UServer ref() {
+        loop.onLoop(() -> setRef(true));
+        return this;
+    }
+
+    /** Lets {@link EventLoop#run()} return while this server still listens. Node: {@code server.unref()}. */
+    public UServer unref() {
+        loop.onLoop(() -> setRef(false));
+        return this;
+    }
+
+    private void setRef(boolean r) {
+        if (ref == r) return;
+        ref = r;
+        loop.handleRefChanged(io, r);
+    }
+}

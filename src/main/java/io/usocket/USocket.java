@@ -1,0 +1,711 @@
+package io.usocket;
+
+import io.usocket.internal.stream.StringDecoder;
+import io.usocket.internal.sys.Errno;
+import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.Sys;
+import io.usocket.internal.sys.UnixAddress;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * A unix-domain stream socket that can pass file descriptors: Node's {@code net.Socket} with
+ * usocket's extensions ({@code 'connected'}, {@code 'fds'}, {@code read(size, count)},
+ * {@code write(fds)}, {@code write(Message)}, {@code unshift(data, fds)}).
+ *
+ * <p>Events: {@code connect}, {@code connected}, {@code ready}, {@code readable}, {@code data}
+ * ({@code byte[]}, or {@code String} after {@link #setEncoding}), {@code fds} ({@code int[]}),
+ * {@code end}, {@code prefinish}, {@code finish}, {@code drain}, {@code timeout}, {@code error}
+ * ({@link USocketException}), {@code close} ({@code Boolean} hadError). All run on the loop's
+ * thread. {@code write}, {@code end}, {@code destroy}, {@code connect}, {@code pause},
+ * {@code resume} may be called from any thread; {@code read} and {@code unshift} only on the
+ * loop's (SPEC D16).
+ */
+public class USocket extends EventEmitter {
+    final EventLoop loop;
+    final SocketReader reader = new SocketReader(this);
+    final SocketWriter writer = new SocketWriter(this);
+    private final IoHandle io = new IoHandle() {
+        @Override
+        public void onIo(int ops) {
+            USocket.this.onIo(ops);
+        }
+
+        @Override
+        public void forceClose() {
+            releaseFd();
+            reader.destroy();
+        }
+    };
+    int fd = -1;
+    volatile boolean connected;
+    volatile boolean connecting;
+    volatile boolean destroyed;
+    private boolean allowHalfOpen;
+    private boolean ref = true;
+    private int interest = -1;
+    private String path;
+    private UServer server;
+    private int connectRetryMs;
+    private long timeoutMs;
+    private long lastActive;
+    private Timer idleTimer;
+
+    /** An unconnected socket on the default loop; call {@link #connect}. Node: {@code new net.Socket()}. */
+    public USocket() {
+        this(EventLoop.getDefault());
+    }
+
+    /** An unconnected socket on {@code loop}; call {@link #connect}. */
+    public USocket(EventLoop loop) {
+        this(loop, new SocketOptions());
+    }
+
+    /** Connects to {@code path} at once on the default loop. usocket: {@code new USocket(path)}. */
+    public USocket(String path) {
+        this(EventLoop.getDefault(), path, null);
+    }
+
+    /** Connects to {@code path} at once; {@code cb} runs on {@code 'connected'}. Node: {@code net.connect(path, cb)}. */
+    public USocket(EventLoop loop, String path, Runnable cb) {
+        this(loop, new SocketOptions());
+        connect(path, cb);
+    }
+
+    /** Connects to {@code path} at once on {@code loop}. */
+    public USocket(EventLoop loop, String path) {
+        this(loop, path, null);
+    }
+
+    /** On the default loop, see {@link #USocket(EventLoop, SocketOptions)}. */
+    public USocket(SocketOptions options) {
+        this(EventLoop.getDefault(), options);
+    }
+
+    /**
+     * A socket with options: with {@code path} it connects at once, with {@code fd} it adopts
+     * that connected socket (usocket: {@code new USocket({fd})}). Node: {@code new net.Socket(options)}.
+     */
+    public USocket(EventLoop loop, SocketOptions options) {
+        if (loop == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"loop\" argument must be an EventLoop. Received null");
+        this.loop = loop;
+        this.allowHalfOpen = options.allowHalfOpen;
+        reader.highWaterMark = options.readableHighWaterMark;
+        writer.highWaterMark = options.writableHighWaterMark;
+        if (options.fd >= 0) {
+            adopt(options.fd);
+        } else if (options.path != null) {
+            connect(options.path);
+        }
+    }
+
+    /** A socket a server accepted: connected from birth, no connect events (SPEC D1). */
+    USocket(EventLoop loop, int fd, UServer server, SocketOptions options) {
+        this(loop, options);
+        this.server = server;
+        this.fd = fd;
+        this.connected = true;
+        loop.addHandle(io, ref);
+        updateInterest();
+    }
+
+    private void adopt(int fd) {
+        int flags = LibC.INSTANCE.fcntl(fd, Sys.F_GETFL, 0);
+        if (flags < 0) throw new InvalidArgumentException("ERR_INVALID_FD", "The \"fd\" argument must be a valid file descriptor. Received " + fd);
+        LibC.INSTANCE.fcntl(fd, Sys.F_SETFL, flags | Sys.O_NONBLOCK);
+        LibC.INSTANCE.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC);
+        this.fd = fd;
+        this.connected = true;
+        loop.onLoop(() -> {
+            loop.addHandle(io, ref);
+            updateInterest();
+        });
+    }
+
+    // ---- connecting ----
+
+    /** Connects to a socket path or {@code \0} abstract name. Node: {@code socket.connect(path)}. */
+    public USocket connect(String path) {
+        return connect(path, null);
+    }
+
+    /**
+     * Connects; {@code cb} is a once-listener of {@code 'connected'} (SPEC D1). Errors (ENOENT,
+     * ECONNREFUSED, EINVAL for a path over 107 bytes) come as {@code 'error'} then
+     * {@code 'close'(true)}. Node: {@code socket.connect(path, cb)}.
+     */
+    public USocket connect(String path, Runnable cb) {
+        if (path == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"path\" argument must be of type string. Received null");
+        if (fd >= 0 || connecting) throw new InvalidStateException("ERR_SOCKET_CONNECTED", "The socket is already connected or connecting");
+        connecting = true;
+        this.path = path;
+        if (cb != null) once("connected", cb);
+        loop.onLoop(this::startConnect);
+        return this;
+    }
+
+    private void startConnect() {
+        if (destroyed) return;
+        UnixAddress addr = UnixAddress.of(path);
+        if (addr == null) {
+            failConnect(Errno.EINVAL);
+            return;
+        }
+        if (fd < 0) {
+            fd = LibC.INSTANCE.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                failConnect(LibC.errno());
+                return;
+            }
+            loop.addHandle(io, ref);
+        }
+        int rc = LibC.INSTANCE.connect(fd, addr.address(), addr.length());
+        int errno = rc == 0 ? 0 : LibC.errno();
+        if (rc == 0) {
+            loop.execute(this::onConnect);
+        } else if (errno == Errno.EINPROGRESS) {
+            updateInterest();
+        } else if (errno == Errno.EAGAIN) {
+            // The listener's backlog is full: retry shortly rather than fail the way a bare connect would.
+            connectRetryMs = Math.min(100, Math.max(1, connectRetryMs * 2));
+            loop.setTimeout(this::startConnect, connectRetryMs);
+        } else {
+            failConnect(errno);
+        }
+    }
+
+    private void failConnect(int errno) {
+        USocketException err = USocketException.system(errno, "connect", path);
+        loop.execute(() -> destroy(err));
+    }
+
+    private void onConnect() {
+        if (destroyed) return;
+        connecting = false;
+        connected = true;
+        touch();
+        emit("connect");
+        emit("connected");
+        writer.onWritable();
+        if (destroyed) return;
+        emit("ready");
+        updateInterest();
+    }
+
+    // ---- I/O from the loop ----
+
+    private void onIo(int ops) {
+        if (destroyed) return;
+        if (connecting) {
+            int err = soError();
+            if (err != 0) {
+                failConnect(err);
+                return;
+            }
+            onConnect();
+            return;
+        }
+        if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.blocked) writer.onWritable();
+        if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable();
+        updateInterest();
+    }
+
+    private int soError() {
+        io.usocket.internal.sys.NativeBuffer b = new io.usocket.internal.sys.NativeBuffer(8);
+        b.buf.putInt(4, 4);
+        if (LibC.INSTANCE.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_ERROR, b.address, b.address + 4) != 0) return LibC.errno();
+        return b.buf.getInt(0);
+    }
+
+    /** Asks epoll for exactly what the two sides want now; no interest means not watched at all. */
+    void updateInterest() {
+        if (fd < 0 || destroyed) return;
+        int want = 0;
+        if (connecting) want = Sys.EPOLLOUT;
+        else if (connected) {
+            if (reader.wantsRead()) want |= Sys.EPOLLIN;
+            if (writer.wantsWritable()) want |= Sys.EPOLLOUT;
+        }
+        if (want == interest) return;
+        if (want == 0) {
+            // Unwatched rather than watched for nothing: EPOLLHUP is reported regardless of interest.
+            loop.unwatch(fd);
+        } else if (interest <= 0) {
+            int err = loop.watch(fd, io, want);
+            if (err != 0) {
+                destroy(USocketException.system(err, "epoll_ctl", path));
+                return;
+            }
+        } else {
+            loop.rewatch(fd, want);
+        }
+        interest = want;
+    }
+
+    /** Activity: pushes the idle timeout back, re-arming it if it already fired (Node's timer refresh). */
+    void touch() {
+        if (timeoutMs <= 0 || destroyed) return;
+        lastActive = loop.now();
+        if (idleTimer == null) armIdleTimer(timeoutMs);
+    }
+
+    // ---- the two sides finishing ----
+
+    void onReadableEnded() {
+        if (!allowHalfOpen && !writer.ending) loop.nextTick(() -> end());
+        else if (writer.finished) destroy();
+    }
+
+    void onWritableFinished() {
+        if (reader.endEmitted) destroy();
+    }
+
+    // ---- reading ----
+
+    /** All buffered bytes, or null when none. Node: {@code socket.read()}. Loop thread only. */
+    public byte[] read() {
+        checkLoopThread("read");
+        return reader.read(null);
+    }
+
+    /**
+     * Exactly {@code size} bytes, or null until that many are buffered (at EOF the remainder);
+     * {@code read(0)} returns null and starts reading. Never returns fds. Node: {@code socket.read(size)}.
+     */
+    public byte[] read(int size) {
+        checkLoopThread("read");
+        if (size < 0) throw new InvalidArgumentException("ERR_OUT_OF_RANGE", "The value of \"size\" is out of range. It must be >= 0. Received " + size);
+        return reader.read(size);
+    }
+
+    /**
+     * usocket's {@code read(size, count)}: {@code size} bytes (null: all buffered) together with
+     * {@code count} fds (null: all queued), or null, consuming nothing, while either is short
+     * (SPEC D7). Loop thread only.
+     */
+    public Message read(Integer size, Integer count) {
+        checkLoopThread("read");
+        if ((size != null && size < 0) || (count != null && count < 0)) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE", "The values of \"size\" and \"count\" must be >= 0. Received " + size + ", " + count);
+        }
+        return reader.read(size, count);
+    }
+
+    /**
+     * Puts bytes back at the front of the read buffer and fds back at the front of the fd queue
+     * (SPEC D9). Node: {@code socket.unshift(chunk)}. Loop thread only.
+     */
+    public void unshift(byte[] data, int... fds) {
+        checkLoopThread("unshift");
+        reader.unshift(data, fds);
+    }
+
+    /** Stops {@code 'data'} events; bytes accumulate up to the high-water mark. Node: {@code socket.pause()}. */
+    public USocket pause() {
+        loop.onLoop(() -> {
+            reader.pause();
+            updateInterest();
+        });
+        return this;
+    }
+
+    /** Resumes {@code 'data'} events on a later turn. Node: {@code socket.resume()}. */
+    public USocket resume() {
+        loop.onLoop(reader::resume);
+        return this;
+    }
+
+    /** Whether {@link #pause()} is in effect. Node: {@code socket.isPaused()}. */
+    public boolean isPaused() {
+        return Boolean.FALSE.equals(reader.flowing);
+    }
+
+    /**
+     * Makes {@code 'data'} deliver {@code String}s decoded with Node's encoding name (utf8,
+     * latin1, ascii, hex, base64, utf16le); a character split across packets arrives whole.
+     * {@code read()} still returns bytes. Node: {@code socket.setEncoding(enc)}.
+     */
+    public USocket setEncoding(String encoding) {
+        reader.decoder = new StringDecoder(encoding);
+        return this;
+    }
+
+    /** {@code pipe(dst, true)}. Node: {@code socket.pipe(dst)}. */
+    public USocket pipe(USocket dst) {
+        return pipe(dst, true);
+    }
+
+    /**
+     * Sends everything read from this socket to {@code dst}, pausing while {@code dst} is above
+     * its high-water mark, and ends {@code dst} at the end unless {@code end} is false.
+     * Node: {@code socket.pipe(dst, {end})}.
+     */
+    public USocket pipe(USocket dst, boolean end) {
+        Consumer<Object> onData = chunk -> {
+            boolean ok = chunk instanceof byte[] b ? dst.write(b) : dst.write((String) chunk);
+            if (!ok) pause();
+        };
+        dst.on("drain", this::resume);
+        once("end", () -> {
+            dst.emit("unpipe", this);
+            if (end) dst.end();
+        });
+        dst.emit("pipe", this);
+        on("data", onData);
+        return dst;
+    }
+
+    @Override
+    protected void listenerAdded(String event) {
+        if (("data".equals(event) || "readable".equals(event))) loop.onLoop(() -> {
+            reader.listenerAdded(event);
+            updateInterest();
+        });
+    }
+
+    @Override
+    protected void listenersRemoved(String event) {
+        reader.listenersRemoved(event);
+    }
+
+    // ---- writing ----
+
+    /** Node: {@code socket.write(data)}; returns false once the buffer reaches the high-water mark. */
+    public boolean write(byte[] data) {
+        return write(data, null, (Consumer<Throwable>) null);
+    }
+
+    /** Node: {@code socket.write(data, cb)}; {@code cb} runs once the bytes are in the kernel. */
+    public boolean write(byte[] data, Runnable cb) {
+        return write(data, null, Callbacks.of(cb));
+    }
+
+    /** Node: {@code socket.write(data, cb)}; {@code cb} gets null or the error. */
+    public boolean write(byte[] data, Consumer<Throwable> cb) {
+        return write(data, null, cb);
+    }
+
+    /** UTF-8 text. Node: {@code socket.write(string)}. */
+    public boolean write(String data) {
+        return write(encode(data, "utf8"), null, (Consumer<Throwable>) null);
+    }
+
+    /** Text in a Node encoding (utf8, latin1, hex, base64, ...). Node: {@code socket.write(string, encoding)}. */
+    public boolean write(String data, String encoding) {
+        return write(encode(data, encoding), null, (Consumer<Throwable>) null);
+    }
+
+    /** Node: {@code socket.write(string, encoding, cb)}. */
+    public boolean write(String data, String encoding, Consumer<Throwable> cb) {
+        return write(encode(data, encoding), null, cb);
+    }
+
+    /**
+     * Fds with no bytes: they travel with the next bytes written (Linux drops fds sent alone),
+     * and fail with {@code ERR_FDS_WITHOUT_DATA} if the socket ends first (SPEC D10).
+     * usocket: {@code socket.write(fds)}.
+     */
+    public boolean write(int[] fds) {
+        return write(new byte[0], fds, (Consumer<Throwable>) null);
+    }
+
+    /** As {@link #write(int[])}; {@code cb} runs once the fds are in the kernel. */
+    public boolean write(int[] fds, Consumer<Throwable> cb) {
+        return write(new byte[0], fds, cb);
+    }
+
+    /** Bytes and fds together; the fds travel with the first bytes. usocket: {@code socket.write({data, fds})}. */
+    public boolean write(Message msg) {
+        return write(msg, (Consumer<Throwable>) null);
+    }
+
+    /** As {@link #write(Message)}; usocket: {@code socket.write({data, fds, callback})}. */
+    public boolean write(Message msg, Consumer<Throwable> cb) {
+        if (msg == null) throw nullChunk();
+        return write(msg.data() == null ? new byte[0] : msg.data(), msg.fds(), cb);
+    }
+
+    /** As {@link #write(Message)} with a callback that ignores the error. */
+    public boolean write(Message msg, Runnable cb) {
+        return write(msg, Callbacks.of(cb));
+    }
+
+    private boolean write(byte[] data, int[] fds, Consumer<Throwable> cb) {
+        if (data == null) throw nullChunk();
+        if (fds != null && fds.length > 0) checkFds(data, fds);
+        if (loop.inEventLoop()) return writer.write(data, fds, cb);
+        loop.execute(() -> writer.write(data, fds, cb));
+        return writer.length + data.length < writer.highWaterMark;
+    }
+
+    private void checkFds(byte[] data, int[] fds) {
+        for (int fd : fds) {
+            if (fd < 0 || LibC.INSTANCE.fcntl(fd, Sys.F_GETFD, 0) < 0) {
+                throw new InvalidArgumentException("ERR_INVALID_FD",
+                        "The \"fds\" argument must hold open file descriptors. Received " + fd);
+            }
+        }
+        int total = fds.length + (data.length > 0 ? writer.waitingFdCount() : 0);
+        int messages = (total + Sys.SCM_MAX_FD - 1) / Sys.SCM_MAX_FD;
+        if (messages > 1 && data.length < messages) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE", "Sending " + total + " fds needs at least "
+                    + messages + " bytes of data (" + Sys.SCM_MAX_FD + " fds per message). Received " + data.length);
+        }
+    }
+
+    private static InvalidArgumentException nullChunk() {
+        return new InvalidArgumentException("ERR_STREAM_NULL_VALUES", "May not write null values to stream");
+    }
+
+    private static byte[] encode(String data, String encoding) {
+        if (data == null) throw nullChunk();
+        if (encoding == null || "utf8".equalsIgnoreCase(encoding)) return data.getBytes(StandardCharsets.UTF_8);
+        return StringDecoder.encode(data, encoding);
+    }
+
+    /** Ends the writable side once queued writes are sent. Node: {@code socket.end()}. */
+    public USocket end() {
+        return end((Message) null, (Consumer<Throwable>) null);
+    }
+
+    /** Node: {@code socket.end(cb)}: {@code cb} runs at {@code 'finish'}. */
+    public USocket end(Runnable cb) {
+        return end((Message) null, Callbacks.of(cb));
+    }
+
+    /** Node: {@code socket.end(cb)}; {@code cb} gets null or the error. */
+    public USocket end(Consumer<Throwable> cb) {
+        return end((Message) null, cb);
+    }
+
+    /** Writes {@code data}, then ends. Node: {@code socket.end(data)}. */
+    public USocket end(byte[] data) {
+        return end(Message.of(data), (Consumer<Throwable>) null);
+    }
+
+    /** Node: {@code socket.end(data, cb)}. */
+    public USocket end(byte[] data, Consumer<Throwable> cb) {
+        return end(Message.of(data), cb);
+    }
+
+    /** Writes UTF-8 {@code data}, then ends. Node: {@code socket.end(string)}. */
+    public USocket end(String data) {
+        return end(Message.of(encode(data, "utf8")), (Consumer<Throwable>) null);
+    }
+
+    /** Writes a message with fds, then ends. usocket: {@code socket.end({data, fds})}. */
+    public USocket end(Message msg) {
+        return end(msg, (Consumer<Throwable>) null);
+    }
+
+    /**
+     * Writes {@code msg} (if not null), then ends; {@code cb} runs at {@code 'finish'} with null,
+     * or with the error that stopped the socket first. usocket: {@code socket.end({data, fds}, cb)}.
+     */
+    public USocket end(Message msg, Consumer<Throwable> cb) {
+        byte[] data = msg == null || msg.data() == null ? new byte[0] : msg.data();
+        int[] fds = msg == null ? null : msg.fds();
+        boolean hasChunk = data.length > 0 || (fds != null && fds.length > 0);
+        if (hasChunk && fds.length > 0) checkFds(data, fds);
+        loop.onLoop(() -> {
+            if (hasChunk && (writer.ending || destroyed)) {
+                // Node: a second end(data) is a write after end; its callback gets that error.
+                writer.write(data, fds, cb);
+                return;
+            }
+            if (hasChunk) writer.write(data, fds, null);
+            writer.end(cb);
+        });
+        return this;
+    }
+
+    /** Holds writes back until {@link #uncork()} so they leave in one sendmsg. Node: {@code socket.cork()}. */
+    public void cork() {
+        loop.onLoop(writer::cork);
+    }
+
+    /** Node: {@code socket.uncork()}. */
+    public void uncork() {
+        loop.onLoop(writer::uncork);
+    }
+
+    // ---- destroying ----
+
+    /** Node: {@code socket.destroy()}: closes at once; {@code 'close'(false)} on the next tick. */
+    public USocket destroy() {
+        return destroy(null);
+    }
+
+    /**
+     * Closes at once; on the next tick {@code 'error'(err)} (when not null) then
+     * {@code 'close'(err != null)}; writes not yet sent fail; queued received fds are closed
+     * (SPEC D14). A second destroy is ignored. Node: {@code socket.destroy(err)}.
+     */
+    public USocket destroy(Throwable err) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> destroy(err));
+            return this;
+        }
+        if (destroyed) return this;
+        destroyed = true;
+        boolean wasConnecting = connecting;
+        connecting = false;
+        if (idleTimer != null) idleTimer.clear();
+        releaseFd();
+        reader.destroy();
+        loop.nextTick(() -> {
+            if (err != null) emit("error", err);
+            emit("close", err != null);
+        });
+        writer.abort(wasConnecting);
+        if (server != null) server.connectionClosed(this);
+        return this;
+    }
+
+    private void releaseFd() {
+        if (fd < 0) return;
+        if (interest > 0) loop.unwatch(fd);
+        LibC.INSTANCE.close(fd);
+        fd = -1;
+        interest = -1;
+        loop.removeHandle(io, ref);
+    }
+
+    // ---- state ----
+
+    /** {@code "opening"}, {@code "open"}, {@code "readOnly"}, {@code "writeOnly"} or {@code "closed"}. Node: {@code socket.readyState}. */
+    public String readyState() {
+        if (connecting) return "opening";
+        boolean r = reader.readable();
+        boolean w = writer.writable() && connected;
+        if (r && w) return "open";
+        if (r) return "readOnly";
+        if (w) return "writeOnly";
+        return "closed";
+    }
+
+    /** Node: {@code socket.destroyed}. */
+    public boolean destroyed() {
+        return destroyed;
+    }
+
+    /** Node: {@code socket.connecting}. */
+    public boolean connecting() {
+        return connecting;
+    }
+
+    /** Bytes received. Node: {@code socket.bytesRead}. */
+    public long bytesRead() {
+        return reader.bytesRead;
+    }
+
+    /** Bytes handed to the kernel. Node: {@code socket.bytesWritten}. */
+    public long bytesWritten() {
+        return writer.bytesWritten;
+    }
+
+    /** Buffered received bytes. Node: {@code socket.readableLength}. */
+    public int readableLength() {
+        return reader.buffer.length();
+    }
+
+    /** Received fds waiting in the queue for {@code read(size, count)}. */
+    public int queuedFds() {
+        return reader.fds.size();
+    }
+
+    /** Bytes written and not yet handed to the kernel. Node: {@code socket.writableLength}. */
+    public long writableLength() {
+        return writer.length;
+    }
+
+    /** Node: {@code socket.writableEnded}. */
+    public boolean writableEnded() {
+        return writer.ending;
+    }
+
+    /** Node: {@code socket.writableFinished}. */
+    public boolean writableFinished() {
+        return writer.finished;
+    }
+
+    /** Node: {@code socket.readableEnded}. */
+    public boolean readableEnded() {
+        return reader.endEmitted;
+    }
+
+    /** Node: {@code socket.allowHalfOpen}. */
+    public boolean allowHalfOpen() {
+        return allowHalfOpen;
+    }
+
+    /** The path this socket connected to, or null. Node: {@code socket.remoteAddress} is undefined for pipes. */
+    public String path() {
+        return path;
+    }
+
+    /**
+     * Emits {@code 'timeout'} after {@code ms} without activity (0 turns it off); the socket is
+     * not closed. {@code cb}, if given, is a once-listener of {@code 'timeout'}. Node:
+     * {@code socket.setTimeout(ms, cb)}.
+     */
+    public USocket setTimeout(long ms, Runnable cb) {
+        if (cb != null) once("timeout", cb);
+        loop.onLoop(() -> {
+            timeoutMs = ms;
+            if (idleTimer != null) idleTimer.clear();
+            idleTimer = null;
+            if (ms > 0 && !destroyed) {
+                lastActive = loop.now();
+                armIdleTimer(ms);
+            }
+        });
+        return this;
+    }
+
+    /** As {@link #setTimeout(long, Runnable)} without a callback. */
+    public USocket setTimeout(long ms) {
+        return setTimeout(ms, null);
+    }
+
+    private void armIdleTimer(long delay) {
+        idleTimer = loop.setTimeout(() -> {
+            long idle = loop.now() - lastActive;
+            if (destroyed || timeoutMs <= 0) {
+                idleTimer = null;
+                return;
+            }
+            if (idle >= timeoutMs) {
+                idleTimer = null;
+                emit("timeout");
+            } else {
+                armIdleTimer(timeoutMs - idle);
+            }
+        }, delay).unref();
+    }
+
+    /** Keeps {@link EventLoop#run()} from returning while this socket is open (default). Node: {@code socket.ref()}. */
+    public USocket ref() {
+        loop.onLoop(() -> setRef(true));
+        return this;
+    }
+
+    /** Lets {@link EventLoop#run()} return while this socket is still open. Node: {@code socket.unref()}. */
+    public USocket unref() {
+        loop.onLoop(() -> setRef(false));
+        return this;
+    }
+
+    private void setRef(boolean r) {
+        if (ref == r) return;
+        ref = r;
+        loop.handleRefChanged(io, r);
+    }
+
+    private void checkLoopThread(String what) {
+        if (!loop.inEventLoop()) {
+            throw new InvalidStateException("ERR_WRONG_THREAD", what + "() must be called on the event loop's thread");
+        }
+    }
+}

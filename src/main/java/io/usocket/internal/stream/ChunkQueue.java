@@ -1,0 +1,81 @@
+package io.usocket.internal.stream;
+
+import java.util.ArrayDeque;
+
+/**
+ * The readable side's byte buffer: received chunks kept as they came, so reading a whole chunk
+ * copies nothing. Node: {@code ReadableState.buffer} with {@code length}.
+ */
+public final class ChunkQueue {
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    /** Bytes of the head chunk already consumed. */
+    private int headOffset;
+    private int length;
+
+    /** Buffered bytes. */
+    public int length() {
+        return length;
+    }
+
+    public boolean isEmpty() {
+        return length == 0;
+    }
+
+    public void push(byte[] chunk) {
+        if (chunk.length == 0) return;
+        chunks.addLast(chunk);
+        length += chunk.length;
+    }
+
+    /** Puts bytes back at the front (Node's {@code unshift}). */
+    public void unshift(byte[] chunk) {
+        if (chunk.length == 0) return;
+        if (headOffset > 0) {
+            byte[] head = chunks.pollFirst();
+            chunks.addFirst(java.util.Arrays.copyOfRange(head, headOffset, head.length));
+            headOffset = 0;
+        }
+        chunks.addFirst(chunk);
+        length += chunk.length;
+    }
+
+    /** Takes the first whole chunk (flowing mode's {@code 'data'}), or null when empty. */
+    public byte[] shiftChunk() {
+        byte[] head = chunks.pollFirst();
+        if (head == null) return null;
+        if (headOffset > 0) {
+            head = java.util.Arrays.copyOfRange(head, headOffset, head.length);
+            headOffset = 0;
+        }
+        length -= head.length;
+        return head;
+    }
+
+    /** Takes exactly {@code n} bytes ({@code 0 < n <= length()}). */
+    public byte[] take(int n) {
+        if (headOffset == 0 && chunks.peekFirst().length == n) return shiftChunk();
+        byte[] out = new byte[n];
+        int filled = 0;
+        while (filled < n) {
+            byte[] head = chunks.peekFirst();
+            int avail = head.length - headOffset;
+            int k = Math.min(avail, n - filled);
+            System.arraycopy(head, headOffset, out, filled, k);
+            filled += k;
+            if (k == avail) {
+                chunks.pollFirst();
+                headOffset = 0;
+            } else {
+                headOffset += k;
+            }
+        }
+        length -= n;
+        return out;
+    }
+
+    public void clear() {
+        chunks.clear();
+        headOffset = 0;
+        length = 0;
+    }
+}

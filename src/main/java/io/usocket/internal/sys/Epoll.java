@@ -1,0 +1,94 @@
+package io.usocket.internal.sys;
+
+import java.io.IOException;
+
+/**
+ * An epoll instance plus an eventfd for wake-ups (NATIVE.md traps 1, 12, 14). The event array
+ * is laid out per architecture: {@code struct epoll_event} is packed (12 bytes) on x86_64 and
+ * 16 bytes with {@code data} at offset 8 elsewhere. The fd itself is stored as the event data.
+ */
+public final class Epoll implements AutoCloseable {
+    private static final boolean PACKED = "amd64".equals(System.getProperty("os.arch"))
+            || "x86_64".equals(System.getProperty("os.arch"));
+    private static final int EVENT_SIZE = PACKED ? 12 : 16;
+    private static final int DATA_OFFSET = PACKED ? 4 : 8;
+    private static final int MAX_EVENTS = 256;
+
+    private final LibC libc = LibC.INSTANCE;
+    private final int epfd;
+    private final int wakeFd;
+    private final NativeBuffer events = new NativeBuffer(EVENT_SIZE * MAX_EVENTS);
+    private final NativeBuffer ctl = new NativeBuffer(16);
+    private final NativeBuffer wakeBuf = new NativeBuffer(8);
+    private final NativeBuffer drainBuf = new NativeBuffer(8);
+    private boolean closed;
+
+    public Epoll() throws IOException {
+        epfd = libc.epoll_create1(Sys.EPOLL_CLOEXEC);
+        if (epfd < 0) throw new IOException("epoll_create1 " + Errno.name(LibC.errno()));
+        wakeBuf.buf.putLong(0, 1L);
+        wakeFd = libc.eventfd(0, Sys.EFD_NONBLOCK | Sys.EFD_CLOEXEC);
+        if (wakeFd < 0) {
+            int err = LibC.errno();
+            libc.close(epfd);
+            throw new IOException("eventfd " + Errno.name(err));
+        }
+        int rc = control(Sys.EPOLL_CTL_ADD, wakeFd, Sys.EPOLLIN);
+        if (rc != 0) {
+            close();
+            throw new IOException("epoll_ctl " + Errno.name(rc));
+        }
+    }
+
+    /** The fd that {@link #wakeup()} makes readable; events for it are drained by {@link #poll}. */
+    public int wakeFd() {
+        return wakeFd;
+    }
+
+    /** EPOLL_CTL_ADD/MOD/DEL; returns 0 or the errno. */
+    public int control(int op, int fd, int interest) {
+        ctl.buf.putInt(0, interest);
+        ctl.buf.putLong(DATA_OFFSET, fd);
+        return libc.epoll_ctl(epfd, op, fd, ctl.address) == 0 ? 0 : LibC.errno();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} (-1: forever) and returns how many events are ready; read
+     * them with {@link #fd(int)} and {@link #ops(int)}. EINTR counts as zero events.
+     */
+    public int poll(int timeoutMs) {
+        int n = libc.epoll_wait(epfd, events.address, MAX_EVENTS, timeoutMs);
+        if (n < 0) {
+            int err = LibC.errno();
+            if (err == Errno.EINTR) return 0;
+            throw new IllegalStateException("epoll_wait " + Errno.name(err));
+        }
+        return n;
+    }
+
+    public int fd(int i) {
+        return (int) events.buf.getLong(i * EVENT_SIZE + DATA_OFFSET);
+    }
+
+    public int ops(int i) {
+        return events.buf.getInt(i * EVENT_SIZE);
+    }
+
+    /** Makes a sleeping {@link #poll} return; calls coalesce in the eventfd counter. */
+    public void wakeup() {
+        libc.write(wakeFd, wakeBuf.address, 8);
+    }
+
+    /** Resets the eventfd counter after a wake-up was seen. */
+    public void drainWakeup() {
+        libc.read(wakeFd, drainBuf.address, 8);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        libc.close(wakeFd);
+        libc.close(epfd);
+    }
+}

@@ -1,0 +1,135 @@
+package io.usocket.internal.sys;
+
+import java.nio.ByteBuffer;
+
+/**
+ * sendmsg/recvmsg with SCM_RIGHTS over preallocated native memory: one msghdr, one iovec, one
+ * control buffer sized for {@link Sys#SCM_MAX_FD} fds, and staging buffers for the bytes.
+ *
+ * <p>All socket I/O of a loop happens on its thread, so one instance serves every socket of a
+ * loop: the hot path allocates nothing but the {@code byte[]} handed to the user, and an idle
+ * connection costs no native memory. Every call re-arms {@code msg_controllen} (NATIVE.md trap 3).
+ */
+public final class MsgIo {
+    /** The most bytes one recvmsg reads (Node reads 64 KiB per callback too). */
+    public static final int RECV_SIZE = 64 * 1024;
+    /** The most bytes one sendmsg carries: queued writes are coalesced up to this. */
+    public static final int SEND_SIZE = 256 * 1024;
+
+    // struct msghdr on LP64: name@0 namelen@8 iov@16 iovlen@24 control@32 controllen@40 flags@48
+    private static final int MSG_IOV = 16;
+    private static final int MSG_IOVLEN = 24;
+    private static final int MSG_CONTROL = 32;
+    private static final int MSG_CONTROLLEN = 40;
+    private static final int MSG_FLAGS = 48;
+    private static final int CMSG_HDR = 16;
+    private static final int CONTROL_SIZE = space(Sys.SCM_MAX_FD * 4);
+
+    private final LibC libc = LibC.INSTANCE;
+    private final NativeBuffer hdr = new NativeBuffer(56);
+    private final NativeBuffer iov = new NativeBuffer(16);
+    private final NativeBuffer control = new NativeBuffer(CONTROL_SIZE);
+    private final NativeBuffer recvData = new NativeBuffer(RECV_SIZE);
+    private final NativeBuffer sendData = new NativeBuffer(SEND_SIZE);
+
+    private int[] receivedFds;
+    private boolean truncated;
+
+    public MsgIo() {
+        hdr.buf.putLong(MSG_IOV, iov.address);
+        hdr.buf.putLong(MSG_IOVLEN, 1);
+    }
+
+    private static int space(int len) {
+        return CMSG_HDR + ((len + 7) & ~7);
+    }
+
+    /** Where the bytes of the next {@link #send} go: fill from position 0, at most {@link #SEND_SIZE}. */
+    public ByteBuffer sendBuffer() {
+        return sendData.buf;
+    }
+
+    /**
+     * Sends the first {@code length} bytes of {@link #sendBuffer()} with {@code count} fds from
+     * {@code fds[offset...]} (none when count is 0).
+     *
+     * @return the bytes sent, or minus the errno
+     */
+    public long send(int fd, int length, int[] fds, int offset, int count) {
+        ByteBuffer h = hdr.buf;
+        iov.buf.putLong(0, sendData.address);
+        iov.buf.putLong(8, length);
+        if (count > 0) {
+            ByteBuffer c = control.buf;
+            c.putLong(0, CMSG_HDR + 4L * count);
+            c.putInt(8, Sys.SOL_SOCKET);
+            c.putInt(12, Sys.SCM_RIGHTS);
+            for (int i = 0; i < count; i++) c.putInt(CMSG_HDR + 4 * i, fds[offset + i]);
+            h.putLong(MSG_CONTROL, control.address);
+            h.putLong(MSG_CONTROLLEN, space(4 * count));
+        } else {
+            h.putLong(MSG_CONTROL, 0);
+            h.putLong(MSG_CONTROLLEN, 0);
+        }
+        h.putInt(MSG_FLAGS, 0);
+        long n = libc.sendmsg(fd, hdr.address, Sys.MSG_NOSIGNAL | Sys.MSG_DONTWAIT);
+        return n >= 0 ? n : -LibC.errno();
+    }
+
+    /**
+     * Reads up to {@link #RECV_SIZE} bytes and any fds (close-on-exec, SPEC D13). The fds are then
+     * in {@link #receivedFds()} and {@link #truncated()} tells whether the kernel dropped some.
+     *
+     * @return the bytes read (0 at EOF), or minus the errno
+     */
+    public long receive(int fd) {
+        ByteBuffer h = hdr.buf;
+        iov.buf.putLong(0, recvData.address);
+        iov.buf.putLong(8, RECV_SIZE);
+        h.putLong(MSG_CONTROL, control.address);
+        h.putLong(MSG_CONTROLLEN, CONTROL_SIZE);
+        h.putInt(MSG_FLAGS, 0);
+        receivedFds = null;
+        truncated = false;
+        long n = libc.recvmsg(fd, hdr.address, Sys.MSG_CMSG_CLOEXEC | Sys.MSG_DONTWAIT);
+        if (n < 0) return -LibC.errno();
+        truncated = (h.getInt(MSG_FLAGS) & Sys.MSG_CTRUNC) != 0;
+        long controlLen = h.getLong(MSG_CONTROLLEN);
+        if (controlLen >= CMSG_HDR) parseControl((int) controlLen);
+        return n;
+    }
+
+    private void parseControl(int controlLen) {
+        ByteBuffer c = control.buf;
+        int off = 0;
+        while (off + CMSG_HDR <= controlLen) {
+            int len = (int) c.getLong(off);
+            if (len < CMSG_HDR) break;
+            if (c.getInt(off + 8) == Sys.SOL_SOCKET && c.getInt(off + 12) == Sys.SCM_RIGHTS) {
+                int n = (len - CMSG_HDR) / 4;
+                int start = receivedFds == null ? 0 : receivedFds.length;
+                int[] all = receivedFds == null ? new int[n] : java.util.Arrays.copyOf(receivedFds, start + n);
+                for (int i = 0; i < n; i++) all[start + i] = c.getInt(off + CMSG_HDR + 4 * i);
+                receivedFds = all;
+            }
+            off += (len + 7) & ~7;
+        }
+    }
+
+    /** Copies the first {@code n} received bytes into a new array. */
+    public byte[] receivedBytes(int n) {
+        byte[] out = new byte[n];
+        recvData.buf.get(0, out, 0, n);
+        return out;
+    }
+
+    /** The fds of the last {@link #receive}, or null when it carried none. */
+    public int[] receivedFds() {
+        return receivedFds;
+    }
+
+    /** Whether the last {@link #receive} lost control data (MSG_CTRUNC). */
+    public boolean truncated() {
+        return truncated;
+    }
+}

@@ -1,0 +1,23 @@
+package io.usocket.internal.sys;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Native memory seen two ways: as a direct {@link ByteBuffer} in native byte order (Java fills
+ * and reads it with intrinsic copies, no JNI) and as the raw address handed to syscalls.
+ * Freed when it becomes unreachable, as any direct buffer.
+ */
+public final class NativeBuffer {
+    public final ByteBuffer buf;
+    public final long address;
+
+    public NativeBuffer(int size) {
+        this.buf = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+        this.address = jnr.ffi.Pointer.wrap(LibC.RUNTIME, buf).address();
+    }
+
+    public int size() {
+        return buf.capacity();
+    }
+}
