@@ -288,7 +288,9 @@ public final class Fds {
 
     /**
      * A {@link FileInputStream} reading {@code fd}; closing the stream closes the descriptor
-     * (ownership passes to the stream). Works for any readable descriptor: file, pipe, socket.
+     * (ownership passes to the stream). Works for any readable descriptor: file, pipe, socket;
+     * unlike a plain {@code FileInputStream} on JDK 17.0.15, {@code readAllBytes()},
+     * {@code readNBytes(int)} and {@code skip} also work on pipes and sockets (JDK-8341666).
      *
      * <p>Node equivalent: {@code fs.createReadStream(null, {fd})}; POSIX: {@code read(fd, ...)}.
      *
@@ -297,7 +299,59 @@ public final class Fds {
      * @throws UnsupportedOperationException see {@link #toFileDescriptor}
      */
     public static FileInputStream toInputStream(int fd) {
-        return new FileInputStream(toFileDescriptor(fd));
+        return new FdInputStream(toFileDescriptor(fd));
+    }
+
+    /**
+     * A FileInputStream whose {@code readAllBytes}, {@code readNBytes(int)} and {@code skip}
+     * also work on pipes and sockets: JDK 17.0.15's FileInputStream sizes those reads with
+     * lseek and fails with "Illegal seek" on any non-seekable fd (JDK-8341666, fixed in JDK 24),
+     * which is most of what an fd received over a socket is.
+     */
+    private static final class FdInputStream extends FileInputStream {
+        FdInputStream(FileDescriptor fdo) {
+            super(fdo);
+        }
+
+        @Override
+        public byte[] readAllBytes() throws IOException {
+            return readNBytes(Integer.MAX_VALUE);
+        }
+
+        @Override
+        public byte[] readNBytes(int len) throws IOException {
+            if (len < 0) throw new IllegalArgumentException("len < 0");
+            byte[] buf = new byte[Math.min(len, 8192)];
+            int n = 0;
+            while (n < len) {
+                if (n == buf.length) {
+                    int grow = (int) Math.min(Math.min(len, Integer.MAX_VALUE - 8), Math.max(2L * buf.length, 8192L));
+                    if (grow <= n) throw new OutOfMemoryError("Required array size too large");
+                    buf = Arrays.copyOf(buf, grow);
+                }
+                int r = read(buf, n, buf.length - n);
+                if (r < 0) break;
+                n += r;
+            }
+            return n == buf.length ? buf : Arrays.copyOf(buf, n);
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n); // lseek: fails before reading anything on a pipe
+            } catch (IOException notSeekable) {
+                if (n <= 0) return 0;
+                byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+                long left = n;
+                while (left > 0) {
+                    int r = read(scratch, 0, (int) Math.min(scratch.length, left));
+                    if (r < 0) break;
+                    left -= r;
+                }
+                return n - left;
+            }
+        }
     }
 
     /**
@@ -444,13 +498,23 @@ public final class Fds {
         return fl;
     }
 
-    /** open(2) with the path passed as bytes, encoded as Java encodes file names. */
-    private interface PathLibC {
-        int open(@In byte[] path, int flags, int mode);
+    /**
+     * open(2) with the path passed as bytes, encoded as Java encodes file names (LibC.open takes
+     * a String, which jnr-ffi encodes with the default charset). jnr-ffi implements the interface
+     * in a class of its own loader, so the interface must be public in the class file: it is
+     * nested in a private class, which keeps it out of the API.
+     */
+    private static final class PathLibC {
+        public interface Open {
+            int open(@In byte[] path, int flags, int mode);
+        }
 
-        PathLibC INSTANCE = LibraryLoader.create(PathLibC.class).load("c");
-        jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(INSTANCE);
-        Charset PATH_CHARSET = pathCharset();
+        static final Open INSTANCE = LibraryLoader.create(Open.class).load("c");
+        static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(INSTANCE);
+        static final Charset PATH_CHARSET = pathCharset();
+
+        private PathLibC() {
+        }
 
         static int errno() {
             return RUNTIME.getLastError();

@@ -16,8 +16,10 @@ import java.util.Locale;
  * <li>utf8: an incomplete character at the end of a chunk is held until its remaining bytes
  *     arrive; only a tail that can still become a well-formed character is held, so decoding
  *     chunk by chunk gives exactly the string of decoding all bytes at once. Malformed bytes
- *     become U+FFFD (maximal-subpart rule, as Node/V8); an incomplete character left at
- *     {@link #end()} becomes one U+FFFD.</li>
+ *     become one U+FFFD per maximal subpart (Unicode's recommended practice, which V8 and so
+ *     Node follow); an incomplete character left at {@link #end()} becomes one U+FFFD.
+ *     Decoding uses {@code new String(bytes, UTF_8)} (replacing, intrinsic ASCII fast path)
+ *     rather than a CharsetDecoder: same replacement, no buffers to manage.</li>
  * <li>utf16le: an odd byte and a trailing high surrogate are held; {@code end()} emits a held
  *     surrogate as is and drops a lone odd byte (Node). Lone surrogates are kept, as JS does.</li>
  * <li>base64/base64url: output comes in groups of 3 input bytes; 1–2 leftover bytes are held
@@ -134,7 +136,7 @@ public final class StringDecoder {
         pendingNeed = 0;
         switch (enc) {
             case UTF8:
-                return new String(pending, 0, n, StandardCharsets.UTF_8);
+                return utf8String(pending, 0, n);
             case UTF16LE:
                 return n >= 2 ? String.valueOf(unit(pending, 0)) : "";
             default: { // base64 / base64url
@@ -185,7 +187,7 @@ public final class StringDecoder {
             }
             if (pendingLen == pendingNeed || off < end) {
                 // complete, or broken by a byte that cannot continue it (→ U+FFFD, as whole decoding)
-                head = new String(pending, 0, pendingLen, StandardCharsets.UTF_8);
+                head = utf8String(pending, 0, pendingLen);
                 pendingLen = 0;
                 pendingNeed = 0;
             } else {
@@ -209,8 +211,38 @@ public final class StringDecoder {
             System.arraycopy(b, cut, pending, 0, pendingLen);
         }
         if (cut == off) return head == null ? "" : head;
-        String body = new String(b, off, cut - off, StandardCharsets.UTF_8);
+        String body = utf8String(b, off, cut - off);
         return head == null ? body : head.concat(body);
+    }
+
+    /**
+     * UTF-8 → String with one U+FFFD per maximal subpart of an ill-formed sequence, as V8 (so
+     * Node) decodes. Java's decoder does the same except for an encoded surrogate
+     * ({@code ED A0..BF ..}), which it replaces by a single U+FFFD for 2-3 bytes where V8 gives
+     * one per byte; such input always yields a U+FFFD, so only then is it looked for.
+     */
+    private static String utf8String(byte[] b, int off, int len) {
+        String s = new String(b, off, len, StandardCharsets.UTF_8);
+        if (s.indexOf('\uFFFD') < 0) return s; // immediate for Latin-1 results
+        int end = off + len;
+        int i = surrogateLead(b, off, end);
+        if (i < 0) return s;
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        int start = off;
+        do {
+            sb.append(new String(b, start, i - start, StandardCharsets.UTF_8)).append('\uFFFD');
+            start = i + 1; // the continuation bytes after it are decoded as strays: U+FFFD each
+            i = surrogateLead(b, start, end);
+        } while (i >= 0);
+        return sb.append(new String(b, start, end - start, StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The index of the first {@code ED} followed by {@code A0..BF} in [from, end), or -1. */
+    private static int surrogateLead(byte[] b, int from, int end) {
+        for (int i = from; i < end - 1; i++) {
+            if (b[i] == (byte) 0xED && (b[i + 1] & 0xE0) == 0xA0) return i;
+        }
+        return -1;
     }
 
     // utf16le -----------------------------------------------------------

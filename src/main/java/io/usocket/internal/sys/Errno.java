@@ -11,6 +11,7 @@ public final class Errno {
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
+    public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
@@ -50,6 +51,7 @@ public final class Errno {
             case ENOMEM: return "ENOMEM";
             case EACCES: return "EACCES";
             case EFAULT: return "EFAULT";
+            case EEXIST: return "EEXIST";
             case ENOTDIR: return "ENOTDIR";
             case EISDIR: return "EISDIR";
             case EINVAL: return "EINVAL";
