@@ -26,7 +26,7 @@ public final class SocketOptions {
 
     /** An already connected unix stream socket to adopt; the USocket owns it from then on. */
     public SocketOptions fd(int fd) {
-        this.fd = fd;
+        this.fd = positive(fd, "fd"); // Node: validateInt32(fd, 'fd', 0) -> ERR_OUT_OF_RANGE
         return this;
     }
 

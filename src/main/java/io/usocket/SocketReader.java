@@ -83,8 +83,11 @@ final class SocketReader {
             return;
         }
         fds.addAll(received);
+        // A reader waiting for fds is told even above the high-water mark, where Node's
+        // emitReadable bookkeeping leaves needReadable false (SPEC D15).
+        boolean waited = waitingForFds;
         waitingForFds = false;
-        if (needReadable) emitReadable();
+        if (needReadable || waited) emitReadable();
     }
 
     private void push(byte[] chunk) {
@@ -184,6 +187,8 @@ final class SocketReader {
 
     /** usocket's {@code read(size, count)} (SPEC D7). */
     Message read(Integer size, Integer count) {
+        // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
+        if (size != null && size > highWaterMark) highWaterMark = nextPowerOfTwo(size);
         int length = buffer.length();
         boolean bytesShort = size != null && size > 0 && length < size && !(ended && length > 0);
         boolean fdsShort = count != null && fds.size() < count;

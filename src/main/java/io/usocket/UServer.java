@@ -27,6 +27,7 @@ public class UServer extends EventEmitter {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int BACKOFF_MS = 100;
+    private static final int SOCK_DGRAM = 2;
 
     final EventLoop loop;
     private final SocketOptions connectionOptions;
@@ -135,11 +136,21 @@ public class UServer extends EventEmitter {
         }
         ownsFile = !addr.isAbstract;
         if (ownsFile && (options.readableAll || options.writableAll)) {
-            int mode = 0600 | (options.readableAll ? 0044 : 0) | (options.writableAll ? 0022 : 0);
+            // libuv's uv_pipe_chmod: adds read/write for everyone to the file's mode, removes nothing
+            int mode = fileMode(path) | (options.readableAll ? 0444 : 0) | (options.writableAll ? 0222 : 0);
             LibC.INSTANCE.chmod(path, mode);
         }
         updateWatch();
         loop.nextTick(() -> emit("listening"));
+    }
+
+    /** The permission bits of the file at {@code path} (0600 if it cannot be read). */
+    private static int fileMode(String path) {
+        try {
+            return (Integer) Files.getAttribute(Path.of(path), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        } catch (IOException | RuntimeException e) {
+            return 0600;
+        }
     }
 
     private int bind(UnixAddress addr) {
@@ -154,7 +165,10 @@ public class UServer extends EventEmitter {
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        int probe = LibC.INSTANCE.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
+        // A datagram probe: connecting it never queues a connection at a live stream server (which
+        // would see a spurious 'connection'); the kernel answers EPROTOTYPE when any socket is bound
+        // to the file and ECONNREFUSED only when none is.
+        int probe = LibC.INSTANCE.socket(Sys.AF_UNIX, SOCK_DGRAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
         if (probe < 0) return false;
         try {
             return LibC.INSTANCE.connect(probe, addr.address(), addr.length()) != 0 && LibC.errno() == Errno.ECONNREFUSED;

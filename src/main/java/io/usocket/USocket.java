@@ -162,9 +162,9 @@ public class USocket extends EventEmitter {
         }
         int rc = LibC.INSTANCE.connect(fd, addr.address(), addr.length());
         int errno = rc == 0 ? 0 : LibC.errno();
-        if (rc == 0) {
-            loop.execute(this::onConnect);
-        } else if (errno == Errno.EINPROGRESS) {
+        if (rc == 0 || errno == Errno.EINPROGRESS) {
+            // Even a connect that completed at once is reported from the poll (EPOLLOUT), as libuv
+            // does: a server on this loop then accepts it ('connection') before 'connect' comes.
             updateInterest();
         } else if (errno == Errno.EAGAIN) {
             // The listener's backlog is full: retry shortly rather than fail the way a bare connect would.
@@ -554,12 +554,14 @@ public class USocket extends EventEmitter {
         if (idleTimer != null) idleTimer.clear();
         releaseFd();
         reader.destroy();
-        loop.nextTick(() -> {
-            if (err != null) emit("error", err);
-            emit("close", err != null);
-        });
-        writer.abort(wasConnecting);
+        // Before this socket's own 'close' is queued: Node emits the server's 'close' (when this was
+        // its last connection) ahead of the accepted socket's 'close' (node-truth 07).
         if (server != null) server.connectionClosed(this);
+        // Two ticks: an 'error' nobody listens to throws (to the uncaught handler) and must not
+        // swallow 'close', which Node emits from the handle's close callback regardless.
+        if (err != null) loop.nextTick(() -> emit("error", err));
+        loop.nextTick(() -> emit("close", err != null));
+        writer.abort(wasConnecting);
         return this;
     }
 

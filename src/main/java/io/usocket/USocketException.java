@@ -40,8 +40,8 @@ public class USocketException extends RuntimeException implements CodedError {
 
     /**
      * A system error from a failed call, as Node builds it ({@code uvException}): the message is
-     * {@code "<syscall> <CODE>"}, followed by {@code " <address>"} when there is one; listen's
-     * {@code EADDRINUSE} adds Node's description ({@code listen EADDRINUSE: address already in use <path>}).
+     * {@code "<syscall> <CODE>"}, followed by {@code " <address>"} when there is one; listen errors
+     * add libuv's description as Node does ({@code listen EADDRINUSE: address already in use <path>}).
      *
      * @param errno   the positive C errno value as read after the call
      * @param syscall the call that failed, for example {@code "connect"}
@@ -50,13 +50,34 @@ public class USocketException extends RuntimeException implements CodedError {
     public static USocketException system(int errno, String syscall, String address) {
         String code = Errno.name(errno);
         StringBuilder msg = new StringBuilder(syscall).append(' ').append(code);
-        if ("listen".equals(syscall) && errno == Errno.EADDRINUSE) {
-            msg.append(": address already in use");
-        } else if ("listen".equals(syscall) && errno == Errno.EACCES) {
-            msg.append(": permission denied");
-        }
+        String description = "listen".equals(syscall) ? listenDescription(Math.abs(errno)) : null;
+        if (description != null) msg.append(": ").append(description);
         if (address != null) msg.append(' ').append(address);
         return new USocketException(code, -Math.abs(errno), syscall, address, msg.toString(), null);
+    }
+
+    /**
+     * libuv's text for the errnos a unix-socket listen can give: Node's listen errors read
+     * {@code listen <CODE>: <text> <path>} ({@code UVExceptionWithHostPort}).
+     */
+    private static String listenDescription(int errno) {
+        switch (errno) {
+            case Errno.EADDRINUSE: return "address already in use";
+            case Errno.EACCES: return "permission denied";
+            case Errno.ENOENT: return "no such file or directory";
+            case Errno.EINVAL: return "invalid argument";
+            case Errno.ENOTDIR: return "not a directory";
+            case Errno.ENAMETOOLONG: return "name too long";
+            case Errno.EPERM: return "operation not permitted";
+            case Errno.EMFILE: return "too many open files";
+            case Errno.ENFILE: return "file table overflow";
+            case Errno.ENOMEM: return "not enough memory";
+            case Errno.ENOBUFS: return "no buffer space available";
+            case Errno.ENOSPC: return "no space left on device";
+            case 30: return "read-only file system"; // EROFS
+            case 40: return "too many symbolic links encountered"; // ELOOP
+            default: return null;
+        }
     }
 
     /** Node's {@code err.code}: {@code "ENOENT"}, {@code "ERR_STREAM_DESTROYED"}, ... */

@@ -1,0 +1,367 @@
+package io.usocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Errors on unix paths and bad arguments: Node's error fields and messages (SPEC D6, node-truth
+ * 03-net-errors), connect failures (N25, N26), listen failures (N27), path length and abstract
+ * names (D18), synchronous argument errors. Each test ends by running a fresh round trip on the
+ * same loop: an error must leave the loop usable.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SocketErrorsTest {
+    @TempDir
+    Path dir;
+    private final LifecycleLog log = new LifecycleLog();
+    private EventLoop loop;
+    private int fdsBefore;
+    private int usableRuns;
+
+    @BeforeAll
+    static void loadNativeCode() {
+        EventLoop.create().close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        loop = log.guardedLoop();
+        fdsBefore = TestFds.openFdCount();
+    }
+
+    @AfterEach
+    void tearDown() {
+        try {
+            assertFalse(log.contains(LifecycleLog.GUARD), "the loop had to be stopped by the guard: " + log.all());
+            TestFds.assertNoLeak(fdsBefore);
+        } finally {
+            loop.close();
+        }
+    }
+
+    private String path(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    /** Node's errStr shape (node-truth lib.js), with the temp dir shown as {@code <dir>}. */
+    private String describe(Throwable t) {
+        USocketException e = (USocketException) t;
+        String d = dir.toString();
+        return "{code=" + e.code() + " errno=" + e.errno() + " syscall=" + e.syscall() + " address="
+                + String.valueOf(e.address()).replace(d, "<dir>") + " message=\"" + e.getMessage().replace(d, "<dir>") + "\"}";
+    }
+
+    /** Records a client's error (with Node's fields and state) and close, and fails if its connect callback runs. */
+    private USocket tracedClient() {
+        USocket c = new USocket(loop);
+        c.on("error", (Throwable e) -> log.add("C error " + describe(e) + " destroyed=" + c.destroyed() + " connecting=" + c.connecting()));
+        c.on("close", (Boolean had) -> log.add("C close(" + had + ") destroyed=" + c.destroyed()));
+        return c;
+    }
+
+    /** A full round trip on the same loop, after whatever went wrong before. */
+    private void assertLoopUsable() {
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        String p = path("usable-" + (++usableRuns) + ".sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> s.end(d)));
+        server.listen(p, () -> {
+            USocket c = new USocket(loop, p);
+            c.on("data", (byte[] d) -> got.add(LifecycleLog.text(d)));
+            c.on("close", (Boolean had) -> {
+                got.add("close(" + had + ")");
+                server.close();
+            });
+            c.write("still usable");
+        });
+        loop.run();
+        assertEquals(List.of("still usable", "close(false)"), got, "round trip after the errors");
+    }
+
+    private static void assertCode(String code, Executable call) {
+        Throwable t = assertThrows(RuntimeException.class, call);
+        assertTrue(t instanceof CodedError, t.toString());
+        assertEquals(code, ((CodedError) t).code(), t.toString());
+    }
+
+    // ---- N25 / D6 (node-truth 03 + 09) ----
+
+    @Test
+    void connectToAMissingPathGivesEnoentThenCloseTrueAndTheCallbackNeverRuns() {
+        String p = path("nope.sock");
+        USocket c = tracedClient();
+        c.connect(p, log.rec("connect cb (must not run)"));
+        log.add("sync-after-call connecting=" + c.connecting());
+        loop.nextTick(log.rec("nextTick"));
+        loop.setImmediate(log.rec("setImmediate"));
+        loop.run();
+
+        List<String> all = log.all();
+        assertTrue(all.indexOf("setImmediate") > all.indexOf("nextTick") + 1, "'error' comes after nextTick, before setImmediate: " + all);
+        all.remove("setImmediate");
+        assertEquals(List.of(
+                "sync-after-call connecting=true",
+                "nextTick",
+                "C error {code=ENOENT errno=-2 syscall=connect address=<dir>/nope.sock message=\"connect ENOENT <dir>/nope.sock\"}"
+                        + " destroyed=true connecting=false",
+                "C close(true) destroyed=true"), all);
+        assertEquals("closed", c.readyState());
+        assertLoopUsable();
+    }
+
+    // ---- N26 ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stale", "regular", "directory"})
+    void connectToSomethingThatIsNotAListeningSocketGivesEconnrefused(String kind) throws Exception {
+        String p = path(kind + ".sock");
+        switch (kind) {
+            case "stale" -> LifecycleLog.makeStaleSocket(p);
+            case "regular" -> Files.writeString(Path.of(p), "x");
+            default -> Files.createDirectory(Path.of(p));
+        }
+        USocket c = tracedClient();
+        c.connect(p, log.rec("connect cb (must not run)"));
+        loop.run();
+        assertEquals(List.of(
+                "C error {code=ECONNREFUSED errno=-111 syscall=connect address=<dir>/" + kind + ".sock"
+                        + " message=\"connect ECONNREFUSED <dir>/" + kind + ".sock\"} destroyed=true connecting=false",
+                "C close(true) destroyed=true"), log.all());
+        assertTrue(new File(p).exists(), "connect leaves the file alone");
+        assertLoopUsable();
+    }
+
+    // ---- N27 ----
+
+    @Test
+    void listenInAMissingDirectoryFails() {
+        String p = path("missing/x.sock");
+        UServer server = new UServer(loop);
+        AtomicReference<USocketException> err = new AtomicReference<>();
+        server.on("error", (USocketException e) -> {
+            err.set(e);
+            log.add("error listening=" + server.listening());
+        });
+        server.on("listening", log.rec("listening (unexpected)"));
+        server.listen(p);
+        loop.run();
+        assertEquals(List.of("error listening=false"), log.all());
+        USocketException e = err.get();
+        // Node 20 reports EACCES (libuv maps bind's ENOENT); the spec accepts either
+        assertTrue(List.of("ENOENT", "EACCES").contains(e.code()), e.code());
+        assertEquals("ENOENT".equals(e.code()) ? -2 : -13, e.errno());
+        assertEquals("listen", e.syscall());
+        assertEquals(p, e.address());
+        String text = "ENOENT".equals(e.code()) ? "no such file or directory" : "permission denied";
+        assertEquals("listen " + e.code() + ": " + text + " " + p, e.getMessage());
+        assertFalse(new File(path("missing")).exists());
+        assertLoopUsable();
+    }
+
+    // ---- D18 ----
+
+    /** A path under the temp dir of exactly {@code bytes} UTF-8 bytes. */
+    private String pathOfBytes(int bytes, String filler) {
+        StringBuilder sb = new StringBuilder(dir.toString()).append('/');
+        while (sb.toString().getBytes(StandardCharsets.UTF_8).length + filler.getBytes(StandardCharsets.UTF_8).length <= bytes) {
+            sb.append(filler);
+        }
+        while (sb.toString().getBytes(StandardCharsets.UTF_8).length < bytes) sb.append('x');
+        String s = sb.toString();
+        assertEquals(bytes, s.getBytes(StandardCharsets.UTF_8).length);
+        return s;
+    }
+
+    @Test
+    void pathsOf107BytesWork() {
+        String p = pathOfBytes(107, "s");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> s.end(d)));
+        server.listen(p, () -> {
+            log.add("listening isSocket=" + LifecycleLog.isSocket(p));
+            USocket c = new USocket(loop, p);
+            c.on("data", (byte[] d) -> log.add("C data " + LifecycleLog.text(d)));
+            c.on("close", () -> server.close());
+            c.write("107");
+        });
+        loop.run();
+        assertEquals(List.of("listening isSocket=true", "C data 107"), log.all());
+        assertFalse(new File(p).exists());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x", "é"})
+    void pathsOver107BytesGiveEinvalForListenAndConnect(String filler) {
+        // "é" is two bytes: a path of fewer than 108 characters can still be too long
+        String p = pathOfBytes(108, filler);
+        if (filler.equals("é")) assertTrue(p.length() < 108);
+        UServer server = new UServer(loop);
+        server.on("error", (Throwable e) -> log.add("S error " + describe(e) + " listening=" + server.listening()));
+        server.on("listening", log.rec("S listening (unexpected)"));
+        server.listen(p);
+        USocket c = tracedClient();
+        c.connect(p, log.rec("connect cb (must not run)"));
+        loop.run();
+        String shown = p.replace(dir.toString(), "<dir>");
+        assertEquals(List.of(
+                "S error {code=EINVAL errno=-22 syscall=listen address=" + shown
+                        + " message=\"listen EINVAL: invalid argument " + shown + "\"} listening=false",
+                "C error {code=EINVAL errno=-22 syscall=connect address=" + shown
+                        + " message=\"connect EINVAL " + shown + "\"} destroyed=true connecting=false",
+                "C close(true) destroyed=true"), log.all());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "nothing created (no truncated file, unlike Node 20)");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertLoopUsable();
+    }
+
+    @Test
+    void abstractNamesWorkForListenAndConnectAndLeaveNoFile() throws Exception {
+        String name = "\0usocket-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        String visible = name.substring(1);
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> s.end(d)));
+        UServer second = new UServer(loop);
+        second.on("error", (Throwable e) -> log.add("second " + LifecycleLog.code(e)));
+        server.listen(name, () -> {
+            log.add("listening address=" + name.equals(server.address()));
+            second.listen(name); // a live abstract name is in use, never "stale"
+            USocket c = new USocket(loop, name);
+            c.on("data", (byte[] d) -> log.add("C data " + LifecycleLog.text(d)));
+            c.on("close", () -> server.close(() -> {
+                log.add("closed");
+                // the name is free again: nobody there
+                USocket late = tracedClient();
+                late.connect(name);
+            }));
+            c.write("abstract");
+        });
+        loop.run();
+        List<String> all = log.all();
+        assertEquals(List.of("listening address=true", "second EADDRINUSE", "C data abstract", "closed"), all.subList(0, 4));
+        assertEquals(2, all.size() - 4, all.toString());
+        assertTrue(all.get(4).startsWith("C error {code=ECONNREFUSED errno=-111 syscall=connect"), all.get(4));
+        assertEquals("C close(true) destroyed=true", all.get(5));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList());
+        }
+        assertFalse(new File(visible).exists(), "no file in the working directory");
+        assertLoopUsable();
+    }
+
+    // ---- D17 with a connect error (node-truth 03: no error listener) ----
+
+    @Test
+    void aConnectErrorWithNoListenerIsThrownByRunAndTheLoopStaysUsable() {
+        String p = path("zzz.sock");
+        USocket c = new USocket(loop, p);
+        c.on("close", (Boolean had) -> log.add("close(" + had + ")"));
+        USocketException e = assertThrows(USocketException.class, loop::run);
+        assertEquals("ENOENT", e.code());
+        assertEquals("connect ENOENT " + p, e.getMessage());
+        assertLoopUsable();
+        // the next run() went on where the crash stopped: 'close' was still due
+        assertEquals(List.of("close(true)"), log.all());
+    }
+
+    @Test
+    void aConnectErrorWithNoListenerGoesToTheUncaughtHandlerWhenSet() {
+        loop.onUncaughtException(t -> log.add("uncaught " + LifecycleLog.code(t)));
+        USocket c = new USocket(loop, path("zzz.sock"));
+        c.on("close", (Boolean had) -> log.add("close(" + had + ")"));
+        loop.run();
+        assertEquals(List.of("uncaught ENOENT", "close(true)"), log.all());
+        assertLoopUsable();
+    }
+
+    // ---- node-truth 03: the server destroys the accepted socket at once ----
+
+    @Test
+    void aServerDestroyingTheConnectionGivesTheClientAPlainEnd() {
+        String p = path("srvdestroy.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.destroy());
+        server.listen(p, () -> {
+            USocket c = new USocket(loop, p);
+            log.trace(c, "C", "connect", "ready", "end", "finish", "close", "error");
+            c.resume();
+            c.on("close", () -> server.close());
+        });
+        loop.run();
+        assertEquals(List.of("C connect", "C ready", "C end", "C finish", "C close(false)"), log.all());
+        assertLoopUsable();
+    }
+
+    // ---- bad arguments: thrown at once with a code; nothing else happens ----
+
+    @Test
+    void badArgumentsThrowAtOnceWithNodeCodes() {
+        assertCode("ERR_INVALID_ARG_TYPE", () -> new USocket((EventLoop) null));
+        assertCode("ERR_INVALID_ARG_TYPE", () -> new UServer((EventLoop) null));
+        USocket c = new USocket(loop);
+        assertCode("ERR_INVALID_ARG_TYPE", () -> c.connect(null));
+        UServer server = new UServer(loop);
+        assertCode("ERR_INVALID_ARG_VALUE", () -> server.listen((ListenOptions) null));
+        assertCode("ERR_INVALID_ARG_VALUE", () -> server.listen(new ListenOptions()));
+        assertFalse(server.listening());
+        assertCode("ERR_OUT_OF_RANGE", () -> server.maxConnections(-1));
+        assertCode("ERR_OUT_OF_RANGE", () -> new ListenOptions().backlog(-1));
+        int[] pipe = Fds.pipe();
+        Fds.close(pipe[0]);
+        Fds.close(pipe[1]);
+        assertCode("ERR_INVALID_FD", () -> new USocket(loop, new SocketOptions().fd(pipe[0])));
+        assertCode("ERR_OUT_OF_RANGE", () -> new SocketOptions().fd(-5));
+
+        // connect while connecting
+        c.on("error", (Throwable e) -> log.add("C error " + LifecycleLog.code(e)));
+        c.on("close", (Boolean had) -> log.add("C close(" + had + ")"));
+        c.connect(path("nobody.sock"));
+        assertCode("ERR_SOCKET_CONNECTED", () -> c.connect(path("other.sock")));
+        loop.run();
+        assertEquals(List.of("C error ENOENT", "C close(true)"), log.all());
+        assertLoopUsable();
+    }
+
+    @Test
+    void adoptingAnFdThatIsNotASocketFailsWithAnErrorAndClosesIt() {
+        int[] pipe = Fds.pipe();
+        try {
+            USocket c = new USocket(loop, new SocketOptions().fd(pipe[0]));
+            c.on("error", (Throwable e) -> log.add("C error " + LifecycleLog.code(e)));
+            c.on("close", (Boolean had) -> log.add("C close(" + had + ")"));
+            c.resume();
+            Fds.close(pipe[1]); // EOF on the pipe: makes it readable
+            loop.run();
+            assertEquals(List.of("C error ENOTSOCK", "C close(true)"), log.all());
+            assertFalse(Fds.isOpen(pipe[0]));
+        } finally {
+            if (Fds.isOpen(pipe[0])) Fds.close(pipe[0]);
+            if (Fds.isOpen(pipe[1])) Fds.close(pipe[1]);
+        }
+        assertLoopUsable();
+    }
+}
