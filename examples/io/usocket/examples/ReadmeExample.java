@@ -51,6 +51,7 @@ public final class ReadmeExample {
             client.end();
         });
         loop.run();   // returns when nothing is left to do, as a node process exits
+        loop.close(); // releases the loop's own descriptors (epoll, eventfd)
         Files.deleteIfExists(dir);
         System.out.println("loop finished");
     }
