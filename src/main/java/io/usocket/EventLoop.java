@@ -35,6 +35,7 @@ import java.util.function.Consumer;
 public final class EventLoop implements Executor, AutoCloseable {
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     private static EventLoop defaultLoop;
+    private static final int MAX_TASKS_PER_TURN = 1024;
 
     private final Epoll epoll;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -56,6 +57,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     private Throwable fatal;
     private volatile boolean closed;
     private boolean released;
+    /** run() is executing (guarded by this): a nested run() from a callback is refused. */
+    private boolean running;
     private MsgIo msgIo;
 
     private EventLoop() {
@@ -89,16 +92,18 @@ public final class EventLoop implements Executor, AutoCloseable {
         Thread me = Thread.currentThread();
         synchronized (this) {
             if (closed) throw new InvalidStateException("ERR_LOOP_CLOSED", "The event loop is closed");
-            if (thread != null && thread != me) {
+            if ((thread != null && thread != me) || running) {
                 throw new InvalidStateException("ERR_LOOP_RUNNING", "The event loop is already running on " + thread.getName());
             }
             thread = me;
+            running = true;
         }
         try {
             loop();
         } finally {
             synchronized (this) {
                 thread = null;
+                running = false;
             }
             sleeping.set(false);
             Throwable t = fatal;
@@ -111,6 +116,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     public Thread start() {
         Thread t = new Thread(this::run, "usocket-loop-" + THREAD_IDS.incrementAndGet());
         synchronized (this) {
+            if (closed) throw new InvalidStateException("ERR_LOOP_CLOSED", "The event loop is closed");
             if (thread != null) throw new InvalidStateException("ERR_LOOP_RUNNING", "The event loop is already running");
             // Claimed before start() so calls made right after this return are handed over, not run here.
             thread = t;
@@ -135,7 +141,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private boolean alive() {
-        return refHandles > 0 || refTimers > 0 || !immediates.isEmpty() || !ticks.isEmpty() || !tasks.isEmpty();
+        // Ref'd immediates are counted in refTimers; an unref'd one alone does not hold the loop (Node).
+        return refHandles > 0 || refTimers > 0 || !ticks.isEmpty() || !tasks.isEmpty();
     }
 
     private void poll() {
@@ -201,8 +208,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void runTasks() {
+        // Bounded per turn, so a stream of execute() calls (or a task that re-submits itself)
+        // cannot hold off timers and I/O; what is left runs next turn, which then does not sleep.
         Runnable r;
-        while (fatal == null && !closed && (r = tasks.poll()) != null) invoke(r);
+        for (int n = 0; n < MAX_TASKS_PER_TURN && fatal == null && !closed && (r = tasks.poll()) != null; n++) {
+            invoke(r);
+        }
     }
 
     private void drainTicks() {
