@@ -69,8 +69,6 @@ final class SocketWriter {
         if (req.hasBytes()) mergeWaitingFds(req);
         queue.add(req);
         length += data.length;
-        boolean ok = length < highWaterMark;
-        if (!ok) needDrain = true;
         if (socket.connected && corked == 0) {
             sync = true;
             try {
@@ -79,7 +77,11 @@ final class SocketWriter {
                 sync = false;
             }
         }
-        return ok;
+        // Node 20 measures after the write attempt (bytes the kernel took at once don't count) and
+        // returns false once the write errored the socket (node-truth 05 lines 010-011).
+        boolean ok = length < highWaterMark;
+        if (!ok) needDrain = true;
+        return ok && !socket.destroyed;
     }
 
     /** Fd-only writes waiting at the tail ride on {@code req}'s first bytes, ahead of its own fds. */
@@ -95,7 +97,12 @@ final class SocketWriter {
     /** Number of fds that fd-only writes have left waiting for bytes. */
     int waitingFdCount() {
         int n = 0;
-        for (WriteRequest r : queue) if (r.fdOnly()) n += r.fds.length;
+        // Fd-only writes only ever wait at the tail: stop at the first write with bytes.
+        for (var it = queue.descendingIterator(); it.hasNext(); ) {
+            WriteRequest r = it.next();
+            if (!r.fdOnly()) break;
+            n += r.fds.length;
+        }
         return n;
     }
 
@@ -234,14 +241,14 @@ final class SocketWriter {
         else afterWrite(done);
     }
 
-    /** Callbacks in order, then {@code 'drain'}, then maybe the end of the writable side. */
+    /** Node's afterWrite: {@code 'drain'} (not once ending), then the callbacks in order, then maybe the end of the writable side. */
     private void afterWrite(List<WriteRequest> done) {
+        if (needDrain && length == 0 && !socket.destroyed) {
+            needDrain = false;
+            if (!ending) socket.emit("drain");
+        }
         if (done != null) for (WriteRequest r : done) r.complete(null);
         if (socket.destroyed) return;
-        if (needDrain && length == 0) {
-            needDrain = false;
-            socket.emit("drain");
-        }
         finishMaybe();
     }
 
@@ -277,11 +284,14 @@ final class SocketWriter {
      * The socket is destroyed: every write not yet done fails, after {@code 'close'} (Node). The
      * fds of those writes stay the caller's (SPEC D14).
      */
-    void abort(boolean wasConnecting) {
+    void abort(boolean wasConnecting, Throwable cause) {
         if (queue.isEmpty() && finishCallbacks.isEmpty()) return;
-        USocketException err = wasConnecting
+        // Node: writes queued while connecting get ERR_SOCKET_CLOSED_BEFORE_CONNECTION; otherwise
+        // pending writes and end callbacks get the destroy error, or ERR_STREAM_DESTROYED without one.
+        Throwable err = wasConnecting
                 ? new USocketException("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established")
-                : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+                : cause != null ? cause : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+        Throwable endErr = cause != null ? cause : new USocketException("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed");
         List<WriteRequest> pending = new ArrayList<>(queue);
         List<Consumer<Throwable>> ends = new ArrayList<>(finishCallbacks);
         queue.clear();
@@ -289,7 +299,7 @@ final class SocketWriter {
         length = 0;
         socket.loop.nextTick(() -> {
             for (WriteRequest r : pending) r.complete(err);
-            for (Consumer<Throwable> cb : ends) cb.accept(err);
+            for (Consumer<Throwable> cb : ends) cb.accept(endErr);
         });
     }
 }
