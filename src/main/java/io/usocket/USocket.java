@@ -346,11 +346,20 @@ public class USocket extends EventEmitter {
             boolean ok = chunk instanceof byte[] b ? dst.write(b) : dst.write((String) chunk);
             if (!ok) pause();
         };
-        dst.on("drain", this::resume);
-        once("end", () -> {
+        Runnable onDrain = this::resume;
+        // Node: 'unpipe' comes at dst's 'finish' when piping ends dst, else at this socket's 'end'.
+        Runnable unpipe = () -> {
+            off("data", onData);
+            dst.off("drain", onDrain);
             dst.emit("unpipe", this);
-            if (end) dst.end();
-        });
+        };
+        dst.on("drain", onDrain);
+        if (end) {
+            once("end", () -> dst.end());
+            dst.once("finish", unpipe);
+        } else {
+            once("end", unpipe);
+        }
         dst.emit("pipe", this);
         on("data", onData);
         return dst;
@@ -561,7 +570,7 @@ public class USocket extends EventEmitter {
         // swallow 'close', which Node emits from the handle's close callback regardless.
         if (err != null) loop.nextTick(() -> emit("error", err));
         loop.nextTick(() -> emit("close", err != null));
-        writer.abort(wasConnecting);
+        writer.abort(wasConnecting, err);
         return this;
     }
 
