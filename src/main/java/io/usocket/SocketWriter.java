@@ -1,12 +1,15 @@
 package io.usocket;
 
+import io.usocket.internal.stream.StringDecoder;
 import io.usocket.internal.stream.WriteRequest;
 import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.MsgIo;
 import io.usocket.internal.sys.Sys;
+import io.usocket.internal.sys.UnixSockets;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +85,36 @@ final class SocketWriter {
         boolean ok = length < highWaterMark;
         if (!ok) needDrain = true;
         return ok && !socket.destroyed;
+    }
+
+    /**
+     * Checks a write's fds at once (SPEC D11, D12): each must be open, and the data must have a
+     * byte for every message the fds need, counting fd-only writes the data will carry.
+     */
+    void checkFds(byte[] data, int[] fds) {
+        for (int fd : fds) {
+            if (!UnixSockets.isOpen(fd)) {
+                throw new InvalidArgumentException("ERR_INVALID_FD",
+                        "The \"fds\" argument must hold open file descriptors. Received " + fd);
+            }
+        }
+        int total = fds.length + (data.length > 0 ? waitingFdCount() : 0);
+        int messages = (total + Sys.SCM_MAX_FD - 1) / Sys.SCM_MAX_FD;
+        if (messages > 1 && data.length < messages) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE", "Sending " + total + " fds needs at least "
+                    + messages + " bytes of data (" + Sys.SCM_MAX_FD + " fds per message). Received " + data.length);
+        }
+    }
+
+    static InvalidArgumentException nullChunk() {
+        return new InvalidArgumentException("ERR_STREAM_NULL_VALUES", "May not write null values to stream");
+    }
+
+    /** A string chunk's bytes in a Node encoding (utf8 when null). */
+    static byte[] encode(String data, String encoding) {
+        if (data == null) throw nullChunk();
+        if (encoding == null || "utf8".equalsIgnoreCase(encoding)) return data.getBytes(StandardCharsets.UTF_8);
+        return StringDecoder.encode(data, encoding);
     }
 
     /** Fd-only writes waiting at the tail ride on {@code req}'s first bytes, ahead of its own fds. */

@@ -4,6 +4,7 @@ import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.Sys;
 import io.usocket.internal.sys.UnixAddress;
+import io.usocket.internal.sys.UnixSockets;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,6 @@ public class UServer extends EventEmitter {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int BACKOFF_MS = 100;
-    private static final int SOCK_DGRAM = 2;
 
     final EventLoop loop;
     private final SocketOptions connectionOptions;
@@ -118,18 +118,19 @@ public class UServer extends EventEmitter {
             fail(Errno.EINVAL);
             return;
         }
-        fd = LibC.INSTANCE.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            fail(LibC.errno());
+        int opened = UnixSockets.open();
+        if (opened < 0) {
+            fail(-opened);
             return;
         }
+        fd = opened;
         loop.addHandle(io, ref);
-        int err = bind(addr);
+        int err = UnixSockets.bind(fd, addr);
         if (err == Errno.EADDRINUSE && !addr.isAbstract && isStaleSocket(addr)) {
             LibC.INSTANCE.unlink(path);
-            err = bind(addr);
+            err = UnixSockets.bind(fd, addr);
         }
-        if (err == 0 && LibC.INSTANCE.listen(fd, options.backlog) != 0) err = LibC.errno();
+        if (err == 0) err = UnixSockets.listen(fd, options.backlog);
         if (err != 0) {
             fail(err);
             return;
@@ -153,10 +154,6 @@ public class UServer extends EventEmitter {
         }
     }
 
-    private int bind(UnixAddress addr) {
-        return LibC.INSTANCE.bind(fd, addr.address(), addr.length()) == 0 ? 0 : LibC.errno();
-    }
-
     /** A socket file that refuses connections: its server is gone (Node leaves it; SPEC D4 reclaims it). */
     private static boolean isStaleSocket(UnixAddress addr) {
         try {
@@ -165,16 +162,7 @@ public class UServer extends EventEmitter {
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        // A datagram probe: connecting it never queues a connection at a live stream server (which
-        // would see a spurious 'connection'); the kernel answers EPROTOTYPE when any socket is bound
-        // to the file and ECONNREFUSED only when none is.
-        int probe = LibC.INSTANCE.socket(Sys.AF_UNIX, SOCK_DGRAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
-        if (probe < 0) return false;
-        try {
-            return LibC.INSTANCE.connect(probe, addr.address(), addr.length()) != 0 && LibC.errno() == Errno.ECONNREFUSED;
-        } finally {
-            LibC.INSTANCE.close(probe);
-        }
+        return UnixSockets.nobodyBound(addr);
     }
 
     private void fail(int errno) {
@@ -186,9 +174,9 @@ public class UServer extends EventEmitter {
 
     private void acceptAll() {
         while (fd >= 0 && !paused) {
-            int cfd = LibC.INSTANCE.accept4(fd, 0, 0, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
+            int cfd = UnixSockets.accept(fd);
             if (cfd < 0) {
-                int errno = LibC.errno();
+                int errno = -cfd;
                 if (errno == Errno.EAGAIN) return;
                 if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) continue;
                 if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
@@ -200,7 +188,7 @@ public class UServer extends EventEmitter {
             }
             int max = maxConnections;
             if (max > 0 && connections.size() >= max) {
-                LibC.INSTANCE.close(cfd);
+                UnixSockets.close(cfd);
                 emit("drop");
                 continue;
             }
@@ -293,7 +281,7 @@ public class UServer extends EventEmitter {
         if (fd < 0) return;
         if (watching) loop.unwatch(fd);
         watching = false;
-        LibC.INSTANCE.close(fd);
+        UnixSockets.close(fd);
         fd = -1;
         if (ownsFile) LibC.INSTANCE.unlink(path);
         ownsFile = false;

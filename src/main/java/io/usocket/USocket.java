@@ -1,12 +1,9 @@
 package io.usocket;
 
 import io.usocket.internal.stream.StringDecoder;
-import io.usocket.internal.sys.Errno;
-import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.Sys;
-import io.usocket.internal.sys.UnixAddress;
+import io.usocket.internal.sys.UnixSockets;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -47,10 +44,8 @@ public class USocket extends EventEmitter {
     private int interest = -1;
     private String path;
     private UServer server;
-    private int connectRetryMs;
-    private long timeoutMs;
-    private long lastActive;
-    private Timer idleTimer;
+    private final SocketConnector connector = new SocketConnector(this);
+    private final IdleTimeout idleTimeout = new IdleTimeout(this);
 
     /** An unconnected socket on the default loop; call {@link #connect}. Node: {@code new net.Socket()}. */
     public USocket() {
@@ -104,21 +99,18 @@ public class USocket extends EventEmitter {
     USocket(EventLoop loop, int fd, UServer server, SocketOptions options) {
         this(loop, options);
         this.server = server;
-        this.fd = fd;
         this.connected = true;
-        loop.addHandle(io, ref);
+        attach(fd);
         updateInterest();
     }
 
     private void adopt(int fd) {
-        int flags = LibC.INSTANCE.fcntl(fd, Sys.F_GETFL, 0);
-        if (flags < 0) throw new InvalidArgumentException("ERR_INVALID_FD", "The \"fd\" argument must be a valid file descriptor. Received " + fd);
-        LibC.INSTANCE.fcntl(fd, Sys.F_SETFL, flags | Sys.O_NONBLOCK);
-        LibC.INSTANCE.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC);
-        this.fd = fd;
+        if (UnixSockets.adopt(fd) != 0) {
+            throw new InvalidArgumentException("ERR_INVALID_FD", "The \"fd\" argument must be a valid file descriptor. Received " + fd);
+        }
         this.connected = true;
         loop.onLoop(() -> {
-            loop.addHandle(io, ref);
+            attach(fd);
             updateInterest();
         });
     }
@@ -141,46 +133,17 @@ public class USocket extends EventEmitter {
         connecting = true;
         this.path = path;
         if (cb != null) once("connected", cb);
-        loop.onLoop(this::startConnect);
+        loop.onLoop(connector::start);
         return this;
     }
 
-    private void startConnect() {
-        if (destroyed) return;
-        UnixAddress addr = UnixAddress.of(path);
-        if (addr == null) {
-            failConnect(Errno.EINVAL);
-            return;
-        }
-        if (fd < 0) {
-            fd = LibC.INSTANCE.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                failConnect(LibC.errno());
-                return;
-            }
-            loop.addHandle(io, ref);
-        }
-        int rc = LibC.INSTANCE.connect(fd, addr.address(), addr.length());
-        int errno = rc == 0 ? 0 : LibC.errno();
-        if (rc == 0 || errno == Errno.EINPROGRESS) {
-            // Even a connect that completed at once is reported from the poll (EPOLLOUT), as libuv
-            // does: a server on this loop then accepts it ('connection') before 'connect' comes.
-            updateInterest();
-        } else if (errno == Errno.EAGAIN) {
-            // The listener's backlog is full: retry shortly rather than fail the way a bare connect would.
-            connectRetryMs = Math.min(100, Math.max(1, connectRetryMs * 2));
-            loop.setTimeout(this::startConnect, connectRetryMs);
-        } else {
-            failConnect(errno);
-        }
+    /** The socket owns {@code fd} from now on: the loop watches it and counts it as a handle. */
+    void attach(int fd) {
+        this.fd = fd;
+        loop.addHandle(io, ref);
     }
 
-    private void failConnect(int errno) {
-        USocketException err = USocketException.system(errno, "connect", path);
-        loop.execute(() -> destroy(err));
-    }
-
-    private void onConnect() {
+    void onConnect() {
         if (destroyed) return;
         connecting = false;
         connected = true;
@@ -198,24 +161,12 @@ public class USocket extends EventEmitter {
     private void onIo(int ops) {
         if (destroyed) return;
         if (connecting) {
-            int err = soError();
-            if (err != 0) {
-                failConnect(err);
-                return;
-            }
-            onConnect();
+            connector.onWritable();
             return;
         }
         if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.blocked) writer.onWritable();
         if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable();
         updateInterest();
-    }
-
-    private int soError() {
-        io.usocket.internal.sys.NativeBuffer b = new io.usocket.internal.sys.NativeBuffer(8);
-        b.buf.putInt(4, 4);
-        if (LibC.INSTANCE.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_ERROR, b.address, b.address + 4) != 0) return LibC.errno();
-        return b.buf.getInt(0);
     }
 
     /** Asks epoll for exactly what the two sides want now; no interest means not watched at all. */
@@ -243,11 +194,9 @@ public class USocket extends EventEmitter {
         interest = want;
     }
 
-    /** Activity: pushes the idle timeout back, re-arming it if it already fired (Node's timer refresh). */
+    /** Bytes moved: the idle timeout starts over. */
     void touch() {
-        if (timeoutMs <= 0 || destroyed) return;
-        lastActive = loop.now();
-        if (idleTimer == null) armIdleTimer(timeoutMs);
+        idleTimeout.touch();
     }
 
     // ---- the two sides finishing ----
@@ -342,26 +291,7 @@ public class USocket extends EventEmitter {
      * Node: {@code socket.pipe(dst, {end})}.
      */
     public USocket pipe(USocket dst, boolean end) {
-        Consumer<Object> onData = chunk -> {
-            boolean ok = chunk instanceof byte[] b ? dst.write(b) : dst.write((String) chunk);
-            if (!ok) pause();
-        };
-        Runnable onDrain = this::resume;
-        // Node: 'unpipe' comes at dst's 'finish' when piping ends dst, else at this socket's 'end'.
-        Runnable unpipe = () -> {
-            off("data", onData);
-            dst.off("drain", onDrain);
-            dst.emit("unpipe", this);
-        };
-        dst.on("drain", onDrain);
-        if (end) {
-            once("end", () -> dst.end());
-            dst.once("finish", unpipe);
-        } else {
-            once("end", unpipe);
-        }
-        dst.emit("pipe", this);
-        on("data", onData);
+        Pipe.connect(this, dst, end);
         return dst;
     }
 
@@ -397,17 +327,27 @@ public class USocket extends EventEmitter {
 
     /** UTF-8 text. Node: {@code socket.write(string)}. */
     public boolean write(String data) {
-        return write(encode(data, "utf8"), null, (Consumer<Throwable>) null);
+        return write(SocketWriter.encode(data, "utf8"), null, (Consumer<Throwable>) null);
     }
 
     /** Text in a Node encoding (utf8, latin1, hex, base64, ...). Node: {@code socket.write(string, encoding)}. */
     public boolean write(String data, String encoding) {
-        return write(encode(data, encoding), null, (Consumer<Throwable>) null);
+        return write(SocketWriter.encode(data, encoding), null, (Consumer<Throwable>) null);
     }
 
     /** Node: {@code socket.write(string, encoding, cb)}. */
     public boolean write(String data, String encoding, Consumer<Throwable> cb) {
-        return write(encode(data, encoding), null, cb);
+        return write(SocketWriter.encode(data, encoding), null, cb);
+    }
+
+    /** UTF-8 text with a callback. Node: {@code socket.write(string, cb)}. */
+    public boolean write(String data, Consumer<Throwable> cb) {
+        return write(SocketWriter.encode(data, "utf8"), null, cb);
+    }
+
+    /** UTF-8 text with a callback that ignores the error. */
+    public boolean write(String data, Runnable cb) {
+        return write(SocketWriter.encode(data, "utf8"), null, Callbacks.of(cb));
     }
 
     /**
@@ -431,7 +371,7 @@ public class USocket extends EventEmitter {
 
     /** As {@link #write(Message)}; usocket: {@code socket.write({data, fds, callback})}. */
     public boolean write(Message msg, Consumer<Throwable> cb) {
-        if (msg == null) throw nullChunk();
+        if (msg == null) throw SocketWriter.nullChunk();
         return write(msg.data() == null ? new byte[0] : msg.data(), msg.fds(), cb);
     }
 
@@ -441,36 +381,11 @@ public class USocket extends EventEmitter {
     }
 
     private boolean write(byte[] data, int[] fds, Consumer<Throwable> cb) {
-        if (data == null) throw nullChunk();
-        if (fds != null && fds.length > 0) checkFds(data, fds);
+        if (data == null) throw SocketWriter.nullChunk();
+        if (fds != null && fds.length > 0) writer.checkFds(data, fds);
         if (loop.inEventLoop()) return writer.write(data, fds, cb);
         loop.execute(() -> writer.write(data, fds, cb));
         return writer.length + data.length < writer.highWaterMark;
-    }
-
-    private void checkFds(byte[] data, int[] fds) {
-        for (int fd : fds) {
-            if (fd < 0 || LibC.INSTANCE.fcntl(fd, Sys.F_GETFD, 0) < 0) {
-                throw new InvalidArgumentException("ERR_INVALID_FD",
-                        "The \"fds\" argument must hold open file descriptors. Received " + fd);
-            }
-        }
-        int total = fds.length + (data.length > 0 ? writer.waitingFdCount() : 0);
-        int messages = (total + Sys.SCM_MAX_FD - 1) / Sys.SCM_MAX_FD;
-        if (messages > 1 && data.length < messages) {
-            throw new InvalidArgumentException("ERR_OUT_OF_RANGE", "Sending " + total + " fds needs at least "
-                    + messages + " bytes of data (" + Sys.SCM_MAX_FD + " fds per message). Received " + data.length);
-        }
-    }
-
-    private static InvalidArgumentException nullChunk() {
-        return new InvalidArgumentException("ERR_STREAM_NULL_VALUES", "May not write null values to stream");
-    }
-
-    private static byte[] encode(String data, String encoding) {
-        if (data == null) throw nullChunk();
-        if (encoding == null || "utf8".equalsIgnoreCase(encoding)) return data.getBytes(StandardCharsets.UTF_8);
-        return StringDecoder.encode(data, encoding);
     }
 
     /** Ends the writable side once queued writes are sent. Node: {@code socket.end()}. */
@@ -500,7 +415,7 @@ public class USocket extends EventEmitter {
 
     /** Writes UTF-8 {@code data}, then ends. Node: {@code socket.end(string)}. */
     public USocket end(String data) {
-        return end(Message.of(encode(data, "utf8")), (Consumer<Throwable>) null);
+        return end(Message.of(SocketWriter.encode(data, "utf8")), (Consumer<Throwable>) null);
     }
 
     /** Writes a message with fds, then ends. usocket: {@code socket.end({data, fds})}. */
@@ -516,7 +431,7 @@ public class USocket extends EventEmitter {
         byte[] data = msg == null || msg.data() == null ? new byte[0] : msg.data();
         int[] fds = msg == null ? null : msg.fds();
         boolean hasChunk = data.length > 0 || (fds != null && fds.length > 0);
-        if (hasChunk && fds.length > 0) checkFds(data, fds);
+        if (hasChunk && fds.length > 0) writer.checkFds(data, fds);
         loop.onLoop(() -> {
             if (hasChunk && (writer.ending || destroyed)) {
                 // Node: a second end(data) is a write after end; its callback gets that error.
@@ -560,7 +475,7 @@ public class USocket extends EventEmitter {
         destroyed = true;
         boolean wasConnecting = connecting;
         connecting = false;
-        if (idleTimer != null) idleTimer.clear();
+        idleTimeout.cancel();
         releaseFd();
         reader.destroy();
         // Before this socket's own 'close' is queued: Node emits the server's 'close' (when this was
@@ -577,7 +492,7 @@ public class USocket extends EventEmitter {
     private void releaseFd() {
         if (fd < 0) return;
         if (interest > 0) loop.unwatch(fd);
-        LibC.INSTANCE.close(fd);
+        UnixSockets.close(fd);
         fd = -1;
         interest = -1;
         loop.removeHandle(io, ref);
@@ -636,6 +551,26 @@ public class USocket extends EventEmitter {
         return writer.ending;
     }
 
+    /** Node: {@code socket.writableNeedDrain}: a write returned false and {@code 'drain'} has not come yet. */
+    public boolean writableNeedDrain() {
+        return writer.needDrain;
+    }
+
+    /** Node: {@code socket.writableHighWaterMark}. */
+    public int writableHighWaterMark() {
+        return writer.highWaterMark;
+    }
+
+    /** Node: {@code socket.readableHighWaterMark} (raised by reads larger than it). */
+    public int readableHighWaterMark() {
+        return reader.highWaterMark;
+    }
+
+    /** Node: {@code socket.readableFlowing}: null (no consumer yet), true (flowing) or false (paused). */
+    public Boolean readableFlowing() {
+        return reader.flowing;
+    }
+
     /** Node: {@code socket.writableFinished}. */
     public boolean writableFinished() {
         return writer.finished;
@@ -663,37 +598,13 @@ public class USocket extends EventEmitter {
      */
     public USocket setTimeout(long ms, Runnable cb) {
         if (cb != null) once("timeout", cb);
-        loop.onLoop(() -> {
-            timeoutMs = ms;
-            if (idleTimer != null) idleTimer.clear();
-            idleTimer = null;
-            if (ms > 0 && !destroyed) {
-                lastActive = loop.now();
-                armIdleTimer(ms);
-            }
-        });
+        loop.onLoop(() -> idleTimeout.set(ms));
         return this;
     }
 
     /** As {@link #setTimeout(long, Runnable)} without a callback. */
     public USocket setTimeout(long ms) {
         return setTimeout(ms, null);
-    }
-
-    private void armIdleTimer(long delay) {
-        idleTimer = loop.setTimeout(() -> {
-            long idle = loop.now() - lastActive;
-            if (destroyed || timeoutMs <= 0) {
-                idleTimer = null;
-                return;
-            }
-            if (idle >= timeoutMs) {
-                idleTimer = null;
-                emit("timeout");
-            } else {
-                armIdleTimer(timeoutMs - idle);
-            }
-        }, delay).unref();
     }
 
     /** Keeps {@link EventLoop#run()} from returning while this socket is open (default). Node: {@code socket.ref()}. */

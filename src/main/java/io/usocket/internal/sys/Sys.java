@@ -4,6 +4,7 @@ package io.usocket.internal.sys;
 public final class Sys {
     public static final int AF_UNIX = 1;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int O_RDONLY = 0;

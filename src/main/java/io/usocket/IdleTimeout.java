@@ -1,0 +1,54 @@
+package io.usocket;
+
+/**
+ * A socket's {@code setTimeout(ms)}: {@code 'timeout'} after {@code ms} without activity.
+ *
+ * <p>Activity only records a time; the one pending timer checks it when it fires and re-arms
+ * for the rest, so busy sockets do not churn the timer queue (Node refreshes its timer the same
+ * lazy way). After {@code 'timeout'} nothing is armed until the next activity. The timer is
+ * unref'd: an idle timeout never keeps the loop alive.
+ */
+final class IdleTimeout {
+    private final USocket socket;
+    private long timeoutMs;
+    private long lastActive;
+    private Timer timer;
+
+    IdleTimeout(USocket socket) {
+        this.socket = socket;
+    }
+
+    /** Node's {@code socket.setTimeout(ms)}; 0 turns it off. Loop thread. */
+    void set(long ms) {
+        cancel();
+        timeoutMs = ms;
+        if (ms > 0 && !socket.destroyed) {
+            lastActive = socket.loop.now();
+            arm(ms);
+        }
+    }
+
+    /** Bytes moved: push the timeout back, re-arming it if it already fired. */
+    void touch() {
+        if (timeoutMs <= 0 || socket.destroyed) return;
+        lastActive = socket.loop.now();
+        if (timer == null) arm(timeoutMs);
+    }
+
+    void cancel() {
+        if (timer != null) timer.clear();
+        timer = null;
+    }
+
+    private void arm(long delay) {
+        timer = socket.loop.setTimeout(this::check, delay).unref();
+    }
+
+    private void check() {
+        timer = null;
+        if (socket.destroyed || timeoutMs <= 0) return;
+        long idle = socket.loop.now() - lastActive;
+        if (idle >= timeoutMs) socket.emit("timeout");
+        else arm(timeoutMs - idle);
+    }
+}

@@ -1,0 +1,63 @@
+package io.usocket;
+
+import io.usocket.internal.sys.Errno;
+import io.usocket.internal.sys.UnixAddress;
+import io.usocket.internal.sys.UnixSockets;
+
+/**
+ * The connect state of a {@link USocket}: opening the fd, a non-blocking connect whose outcome
+ * epoll reports (EPOLLOUT, then SO_ERROR), a short backoff while the listener's backlog is full,
+ * and the error that destroys the socket when connecting fails.
+ */
+final class SocketConnector {
+    private static final int MAX_RETRY_MS = 100;
+
+    private final USocket socket;
+    private int retryMs;
+
+    SocketConnector(USocket socket) {
+        this.socket = socket;
+    }
+
+    /** Loop thread: opens the socket if needed and starts connecting to {@code socket.path()}. */
+    void start() {
+        if (socket.destroyed) return;
+        UnixAddress addr = UnixAddress.of(socket.path());
+        if (addr == null) {
+            fail(Errno.EINVAL);
+            return;
+        }
+        if (socket.fd < 0) {
+            int fd = UnixSockets.open();
+            if (fd < 0) {
+                fail(-fd);
+                return;
+            }
+            socket.attach(fd);
+        }
+        int errno = UnixSockets.connect(socket.fd, addr);
+        if (errno == 0 || errno == Errno.EINPROGRESS) {
+            // Even a connect that completed at once is reported from the poll (EPOLLOUT), as libuv
+            // does: a server on this loop then accepts it ('connection') before 'connect' comes.
+            socket.updateInterest();
+        } else if (errno == Errno.EAGAIN) {
+            // The listener's backlog is full: retry shortly rather than fail the way a bare connect would.
+            retryMs = Math.min(MAX_RETRY_MS, Math.max(1, retryMs * 2));
+            socket.loop.setTimeout(this::start, retryMs);
+        } else {
+            fail(errno);
+        }
+    }
+
+    /** EPOLLOUT while connecting: the connect finished, one way or the other. */
+    void onWritable() {
+        int errno = UnixSockets.pendingError(socket.fd);
+        if (errno != 0) fail(errno);
+        else socket.onConnect();
+    }
+
+    private void fail(int errno) {
+        USocketException err = USocketException.system(errno, "connect", socket.path());
+        socket.loop.execute(() -> socket.destroy(err));
+    }
+}

@@ -1,0 +1,82 @@
+package io.usocket.internal.sys;
+
+/**
+ * The socket syscalls of UServer and USocket, each returning a result or minus the errno, so
+ * callers never read errno themselves. Every socket is created non-blocking and close-on-exec
+ * in the same call (SPEC D19, NATIVE.md trap 14).
+ */
+public final class UnixSockets {
+    private static final LibC LIBC = LibC.INSTANCE;
+
+    private UnixSockets() {
+    }
+
+    /** A new non-blocking, close-on-exec AF_UNIX stream socket: its fd, or minus the errno. */
+    public static int open() {
+        int fd = LIBC.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
+        return fd >= 0 ? fd : -LibC.errno();
+    }
+
+    /** 0 when connected, else the errno (EINPROGRESS, EAGAIN, ENOENT, ...). */
+    public static int connect(int fd, UnixAddress addr) {
+        return LIBC.connect(fd, addr.address(), addr.length()) == 0 ? 0 : LibC.errno();
+    }
+
+    /** 0 or the errno. */
+    public static int bind(int fd, UnixAddress addr) {
+        return LIBC.bind(fd, addr.address(), addr.length()) == 0 ? 0 : LibC.errno();
+    }
+
+    /** 0 or the errno. */
+    public static int listen(int fd, int backlog) {
+        return LIBC.listen(fd, backlog) == 0 ? 0 : LibC.errno();
+    }
+
+    /** An accepted connection (non-blocking, close-on-exec), or minus the errno. */
+    public static int accept(int fd) {
+        int c = LIBC.accept4(fd, 0, 0, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
+        return c >= 0 ? c : -LibC.errno();
+    }
+
+    /** The outcome of a non-blocking connect (SO_ERROR): 0 or the errno. */
+    public static int pendingError(int fd) {
+        NativeBuffer b = new NativeBuffer(8);
+        b.buf.putInt(4, 4);
+        if (LIBC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_ERROR, b.address, b.address + 4) != 0) return LibC.errno();
+        return b.buf.getInt(0);
+    }
+
+    /** Makes an fd handed to us non-blocking and close-on-exec: 0, or the errno (EBADF). */
+    public static int adopt(int fd) {
+        int flags = LIBC.fcntl(fd, Sys.F_GETFL, 0);
+        if (flags < 0) return LibC.errno();
+        LIBC.fcntl(fd, Sys.F_SETFL, flags | Sys.O_NONBLOCK);
+        LIBC.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC);
+        return 0;
+    }
+
+    /**
+     * Whether no socket is bound to {@code addr}'s file (a stale socket file). Probed with a
+     * datagram socket: connecting it never queues a connection at a live stream server (which
+     * would see a spurious connection); the kernel answers EPROTOTYPE when a socket is bound to
+     * the file and ECONNREFUSED only when none is.
+     */
+    public static boolean nobodyBound(UnixAddress addr) {
+        int probe = LIBC.socket(Sys.AF_UNIX, Sys.SOCK_DGRAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
+        if (probe < 0) return false;
+        try {
+            return connect(probe, addr) == Errno.ECONNREFUSED;
+        } finally {
+            LIBC.close(probe);
+        }
+    }
+
+    /** Whether {@code fd} is an open descriptor of this process. */
+    public static boolean isOpen(int fd) {
+        return fd >= 0 && LIBC.fcntl(fd, Sys.F_GETFD, 0) >= 0;
+    }
+
+    public static void close(int fd) {
+        LIBC.close(fd);
+    }
+}
