@@ -17,6 +17,8 @@ import io.usocket.internal.sys.MsgIo;
  * listener); {@code ended} means EOF arrived, {@code endEmitted} that {@code 'end'} went out.
  */
 final class SocketReader {
+    private static final int READS_PER_WAKEUP = 32;
+
     private final USocket socket;
     final ChunkQueue buffer = new ChunkQueue();
     final FdQueue fds = new FdQueue();
@@ -48,33 +50,46 @@ final class SocketReader {
 
     // ---- from the kernel ----
 
-    /** EPOLLIN: one recvmsg; its fds first (SPEC D8), then its bytes, or EOF. */
+    /**
+     * EPOLLIN: a few recvmsg calls while the kernel has more and the reader still wants it. Each
+     * message that carries fds ends a recvmsg, so small fd messages would otherwise cost one
+     * epoll_wait each.
+     */
     void onReadable() {
+        for (int i = 0; i < READS_PER_WAKEUP && !socket.destroyed && wantsRead(); i++) {
+            if (!readOnce()) return;
+        }
+    }
+
+    /** One recvmsg: its fds first (SPEC D8), then its bytes, or EOF. False when nothing more is to be had now. */
+    private boolean readOnce() {
         MsgIo io = socket.loop.msgIo();
         long n = io.receive(socket.fd);
         if (n < 0) {
             int errno = (int) -n;
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return;
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return false;
             socket.destroy(USocketException.system(errno, "read", null));
-            return;
+            return false;
         }
         int[] received = io.receivedFds();
         if (io.truncated()) {
             if (received != null) for (int fd : received) LibC.INSTANCE.close(fd);
             socket.destroy(new USocketException("ERR_FDS_TRUNCATED",
                     "Received file descriptors were lost (MSG_CTRUNC): the process may be out of descriptors"));
-            return;
+            return false;
         }
         byte[] chunk = n > 0 ? io.receivedBytes((int) n) : null;
         if (received != null) receiveFds(received);
-        if (socket.destroyed) return;
+        if (socket.destroyed) return false;
         if (chunk == null) {
             onEof();
-        } else {
-            bytesRead += n;
-            socket.touch();
-            push(chunk);
+            return false;
         }
+        bytesRead += n;
+        socket.touch();
+        push(chunk);
+        // A short read without fds means the kernel's queue is (very likely) empty: skip the EAGAIN call.
+        return received != null || n == MsgIo.RECV_SIZE;
     }
 
     private void receiveFds(int[] received) {

@@ -159,8 +159,11 @@ class FdPassingTest {
             peer.end(new Message(bytes("abc"), fd), err -> Fds.close(fd));
         });
         h.run();
-        assertEquals(List.of("read(10,1)=null ended=false", "read(10,1)={abc,[F]} ended=false",
-                "end", "close:false"), h.log);
+        // The bytes, the fd and EOF may come in one wakeup or several: any early reads find nothing.
+        List<String> log = h.log;
+        assertEquals(List.of("read(10,1)={abc,[F]} ended=false", "end", "close:false"),
+                log.subList(log.size() - 3, log.size()), log.toString());
+        for (String e : log.subList(0, log.size() - 3)) assertEquals("read(10,1)=null ended=false", e, log.toString());
         h.close();
         TestFds.assertNoLeak(before);
     }
@@ -250,9 +253,26 @@ class FdPassingTest {
             peer.end();
         });
         h.run();
-        assertEquals(List.of("fds:[A]", "read(0,1)=null queued=0", "data:first",
-                "fds:[B, C]", "read(0,1)=null queued=0", "data:second",
-                "read(0,1)=null queued=0", "end", "close:false"), h.log);
+        // Both messages may arrive in one wakeup (up to 32 reads per wakeup, as libuv): then their
+        // 'readable' events merge, but each batch's 'fds' still precede the bytes that came with it.
+        List<String> log = h.log;
+        assertEquals("fds:[A]", log.get(0), log.toString());
+        assertEquals(List.of("end", "close:false"), log.subList(log.size() - 2, log.size()), log.toString());
+        StringBuilder data = new StringBuilder();
+        int firstData = -1;
+        int secondData = -1;
+        for (int i = 0; i < log.size(); i++) {
+            String e = log.get(i);
+            if (e.startsWith("read(0,1)=")) assertEquals("read(0,1)=null queued=0", e, log.toString());
+            if (!e.startsWith("data:")) continue;
+            if (firstData < 0) firstData = i;
+            data.append(e.substring(5));
+            if (secondData < 0 && data.toString().contains("second")) secondData = i;
+        }
+        assertEquals("firstsecond", data.toString(), log.toString());
+        int bc = log.indexOf("fds:[B, C]");
+        assertTrue(bc > 0 && bc < secondData, log.toString());
+        assertTrue(firstData > 0, log.toString());
         for (int fd : new int[] {a, b, c}) Fds.close(fd);
         h.close();
         TestFds.assertNoLeak(before);
