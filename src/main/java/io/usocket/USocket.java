@@ -164,9 +164,14 @@ public class USocket extends EventEmitter {
             connector.onWritable();
             return;
         }
-        if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.blocked) writer.onWritable();
-        if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable();
-        updateInterest();
+        try {
+            if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.blocked) writer.onWritable();
+            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable();
+        } finally {
+            // A listener that threw (its exception goes to the loop's handler) must not leave epoll
+            // watching for the wrong things: the socket would hang or spin.
+            updateInterest();
+        }
     }
 
     /** Asks epoll for exactly what the two sides want now; no interest means not watched at all. */
