@@ -2,6 +2,7 @@ package io.usocket.interop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.usocket.EventLoop;
 import io.usocket.Fds;
@@ -112,7 +113,9 @@ class NpmUsocketInteropTest {
             assertEquals(List.of("C end", "C finish"), h.events.subList(1, 3).stream().sorted().toList(), h.events.toString());
             assertEquals("C close(false)", h.events.get(3), h.events.toString());
             assertEquals(4, h.events.size(), h.events.toString());
-            assertEquals(List.of("message fds=1", "null"), reads);
+            // A second 'readable' (read -> null) comes only when EOF arrives in a later wakeup.
+            assertEquals("message fds=1", reads.get(0), reads.toString());
+            assertTrue(reads.size() == 1 || reads.equals(List.of("message fds=1", "null")), reads.toString());
             assertArrayEquals(script, content[0]);
             assertEquals(new InteropPeer.Result(0, List.of("closed"), ""), r);
         }
