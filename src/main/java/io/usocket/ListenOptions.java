@@ -8,6 +8,7 @@ package io.usocket;
  */
 public final class ListenOptions {
     String path;
+    int fd = -1;
     int backlog = 511;
     boolean readableAll;
     boolean writableAll;
@@ -19,6 +20,21 @@ public final class ListenOptions {
     /** The socket path, or {@code \0name} for a Linux abstract name. */
     public ListenOptions path(String path) {
         this.path = path;
+        return this;
+    }
+
+    /**
+     * A listening unix socket to serve instead of binding a path: one this process inherited or
+     * received over a socket (the zero-downtime restart pattern). The server owns it once
+     * {@code 'listening'} comes; if listening fails ({@code EINVAL}: not a listening socket) it stays yours.
+     * Node: {@code server.listen({fd})}.
+     */
+    public ListenOptions fd(int fd) {
+        if (fd < 0) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE",
+                    "The value of \"fd\" is out of range. It must be >= 0. Received " + fd);
+        }
+        this.fd = fd;
         return this;
     }
 

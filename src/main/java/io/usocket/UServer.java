@@ -97,8 +97,8 @@ public class UServer extends EventEmitter {
      * @throws InvalidStateException {@code ERR_SERVER_ALREADY_LISTEN} when already listening
      */
     public UServer listen(ListenOptions options, Runnable cb) {
-        if (options == null || options.path == null) {
-            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE", "The argument 'options' must have the property \"path\". Received null");
+        if (options == null || (options.path == null && options.fd < 0)) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE", "The argument 'options' must have the property \"path\" or \"fd\". Received null");
         }
         synchronized (this) {
             if (listening) {
@@ -112,6 +112,10 @@ public class UServer extends EventEmitter {
     }
 
     private void bindAndListen(ListenOptions options) {
+        if (options.fd >= 0) {
+            listenOnFd(options.fd);
+            return;
+        }
         path = options.path;
         UnixAddress addr = UnixAddress.of(path);
         if (addr == null) {
@@ -141,6 +145,24 @@ public class UServer extends EventEmitter {
             int mode = fileMode(path) | (options.readableAll ? 0444 : 0) | (options.writableAll ? 0222 : 0);
             LibC.INSTANCE.chmod(path, mode);
         }
+        updateWatch();
+        loop.nextTick(() -> emit("listening"));
+    }
+
+    /**
+     * Serves connections from a listening socket this process was handed (inherited, or received
+     * as an fd). The file, if any, stays where it is: it is not ours to unlink.
+     */
+    private void listenOnFd(int lfd) {
+        path = null;
+        int err = UnixSockets.adopt(lfd);
+        if (err == 0 && !UnixSockets.isListening(lfd)) err = Errno.EINVAL;
+        if (err != 0) {
+            fail(err);
+            return;
+        }
+        fd = lfd;
+        loop.addHandle(io, ref);
         updateWatch();
         loop.nextTick(() -> emit("listening"));
     }

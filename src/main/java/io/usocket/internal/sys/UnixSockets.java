@@ -46,6 +46,13 @@ public final class UnixSockets {
         return b.buf.getInt(0);
     }
 
+    /** Whether {@code fd} is a socket in the listening state (SO_ACCEPTCONN). */
+    public static boolean isListening(int fd) {
+        NativeBuffer b = new NativeBuffer(8);
+        b.buf.putInt(4, 4);
+        return LIBC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_ACCEPTCONN, b.address, b.address + 4) == 0 && b.buf.getInt(0) != 0;
+    }
+
     /** Makes an fd handed to us non-blocking and close-on-exec: 0, or the errno (EBADF). */
     public static int adopt(int fd) {
         int flags = LIBC.fcntl(fd, Sys.F_GETFL, 0);
