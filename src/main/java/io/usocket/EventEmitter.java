@@ -2,10 +2,8 @@ package io.usocket;
 
 import java.lang.System.Logger.Level;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -28,12 +26,16 @@ public class EventEmitter {
     private static final String ERROR = "error";
     private static final System.Logger LOG = System.getLogger(EventEmitter.class.getName());
 
-    // Arrays are never mutated once published, so emit iterates a snapshot without copying
-    // (N5) and without a lock. Mutations happen under `lock`, which also guards the fields below.
-    private final ConcurrentHashMap<String, Entry[]> events = new ConcurrentHashMap<>();
+    private static final Object[] NO_EVENTS = new Object[0];
+
+    // {name0, listeners0, name1, listeners1, ...} in the order events got their first listener
+    // (Node's key order for eventNames()). Neither the table nor a listener array is mutated once
+    // published, so emit iterates a snapshot without copying (N5) and without a lock; an emitter
+    // has a handful of events, so a scan is as fast as hashing and far smaller per socket.
+    // Mutations happen under `lock`, which also guards `warned`.
+    private volatile Object[] table = NO_EVENTS;
     private final Object lock = new Object();
-    private final Set<String> names = new LinkedHashSet<>();   // Node's key order for eventNames()
-    private final Set<String> warned = new HashSet<>();
+    private Set<String> warned;   // events that had their leak warning; rarely any
     private volatile int maxListeners = DEFAULT_MAX_LISTENERS;
 
     /** Node equivalent: {@code new EventEmitter()}. */
@@ -119,7 +121,7 @@ public class EventEmitter {
      * {@code 'removeListener'} listeners last so that they hear about all the others.
      */
     public EventEmitter removeAllListeners() {
-        if (events.containsKey(REMOVE_LISTENER)) {
+        if (lookup(REMOVE_LISTENER) != null) {
             for (String name : eventNames()) {
                 if (!REMOVE_LISTENER.equals(name)) removeAllListeners(name);
             }
@@ -127,9 +129,8 @@ public class EventEmitter {
         }
         // Node then starts from an empty table, so listeners added meanwhile by a handler go too.
         synchronized (lock) {
-            events.clear();
-            names.clear();
-            warned.clear();
+            table = NO_EVENTS;
+            warned = null;
         }
         listenersRemoved(null);
         return this;
@@ -184,9 +185,10 @@ public class EventEmitter {
 
     /** Node equivalent: {@code emitter.eventNames()}: events with listeners, oldest first. */
     public List<String> eventNames() {
-        synchronized (lock) {
-            return List.copyOf(names);
-        }
+        Object[] t = table;
+        String[] names = new String[t.length / 2];
+        for (int i = 0; i < names.length; i++) names[i] = (String) t[2 * i];
+        return List.of(names);
     }
 
     /**
@@ -240,23 +242,25 @@ public class EventEmitter {
                     "The \"eventName\" argument must be of type string. Received null");
         }
         // Node announces before adding, so a 'newListener' handler does not see the new one.
-        if (events.containsKey(NEW_LISTENER)) emit(NEW_LISTENER, event, fn);
+        if (lookup(NEW_LISTENER) != null) emit(NEW_LISTENER, event, fn);
         Entry entry = new Entry(fn, once);
         int warnCount = 0;
         synchronized (lock) {
-            Entry[] old = events.get(event);
+            Entry[] old = lookup(event);
             Entry[] list;
             if (old == null) {
                 list = new Entry[] {entry};
-                names.add(event);
             } else {
                 list = new Entry[old.length + 1];
                 System.arraycopy(old, 0, list, prepend ? 1 : 0, old.length);
                 list[prepend ? 0 : old.length] = entry;
             }
-            events.put(event, list);
+            put(event, list);
             int max = maxListeners;
-            if (max > 0 && list.length > max && warned.add(event)) warnCount = list.length;
+            if (max > 0 && list.length > max) {
+                if (warned == null) warned = new HashSet<>();
+                if (warned.add(event)) warnCount = list.length;
+            }
         }
         if (warnCount > 0) onMaxListenersExceeded(event, warnCount);
         listenerAdded(event);
@@ -289,16 +293,15 @@ public class EventEmitter {
                 Entry e = list[i];
                 if (exact != null ? e != exact : e.fn != fn) continue;
                 if (list.length == 1) {
-                    events.remove(event);
-                    names.remove(event);
+                    put(event, null);
                 } else {
                     Entry[] rest = new Entry[list.length - 1];
                     System.arraycopy(list, 0, rest, 0, i);
                     System.arraycopy(list, i + 1, rest, i, rest.length - i);
-                    events.put(event, rest);
+                    put(event, rest);
                 }
                 // Node keeps its "warned" mark on the array, which it drops at one listener.
-                if (list.length <= 2) warned.remove(event);
+                if (list.length <= 2 && warned != null) warned.remove(event);
                 return e;
             }
             return null;
@@ -307,12 +310,42 @@ public class EventEmitter {
 
     private void announceRemoved(String event, Entry removed) {
         if (removed == null) return;
-        if (events.containsKey(REMOVE_LISTENER)) emit(REMOVE_LISTENER, event, removed.fn);
+        if (lookup(REMOVE_LISTENER) != null) emit(REMOVE_LISTENER, event, removed.fn);
         listenersRemoved(event);
     }
 
     private Entry[] lookup(String event) {
-        return event == null ? null : events.get(event);
+        if (event == null) return null;
+        Object[] t = table;
+        for (int i = 0; i < t.length; i += 2) {
+            Object name = t[i];
+            if (name == event || name.equals(event)) return (Entry[]) t[i + 1];
+        }
+        return null;
+    }
+
+    /** Publishes a new table with {@code event}'s listeners replaced, appended, or (null) removed. Under lock. */
+    private void put(String event, Entry[] list) {
+        Object[] t = table;
+        for (int i = 0; i < t.length; i += 2) {
+            if (!t[i].equals(event)) continue;
+            Object[] next;
+            if (list != null) {
+                next = t.clone();
+                next[i + 1] = list;
+            } else {
+                next = new Object[t.length - 2];
+                System.arraycopy(t, 0, next, 0, i);
+                System.arraycopy(t, i + 2, next, i, t.length - i - 2);
+            }
+            table = next;
+            return;
+        }
+        if (list == null) return;
+        Object[] next = java.util.Arrays.copyOf(t, t.length + 2);
+        next[t.length] = event;
+        next[t.length + 1] = list;
+        table = next;
     }
 
     private static void checkListener(Object fn) {

@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  */
 final class SocketWriter {
     private final USocket socket;
-    private final ArrayDeque<WriteRequest> queue = new ArrayDeque<>();
-    private final List<Consumer<Throwable>> finishCallbacks = new ArrayList<>(1);
+    // Small to start with: most sockets have a write or two in flight at most, and idle ones many.
+    private final ArrayDeque<WriteRequest> queue = new ArrayDeque<>(2);
+    private List<Consumer<Throwable>> finishCallbacks;
     int highWaterMark = 16 * 1024;
     /** Bytes accepted by write() and not yet handed to the kernel (Node's writableLength). */
     long length;
@@ -154,7 +155,10 @@ final class SocketWriter {
             if (finished) socket.loop.nextTick(() -> cb.accept(null));
             else if (socket.destroyed) {
                 socket.loop.nextTick(() -> cb.accept(new USocketException("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed")));
-            } else finishCallbacks.add(cb);
+            } else {
+                if (finishCallbacks == null) finishCallbacks = new ArrayList<>(1);
+                finishCallbacks.add(cb);
+            }
         }
         if (ending || socket.destroyed) return;
         ending = true;
@@ -294,8 +298,9 @@ final class SocketWriter {
         socket.loop.nextTick(() -> {
             if (socket.destroyed) return;
             finished = true;
-            for (Consumer<Throwable> cb : finishCallbacks) cb.accept(null);
-            finishCallbacks.clear();
+            List<Consumer<Throwable>> callbacks = finishCallbacks;
+            finishCallbacks = null;
+            if (callbacks != null) for (Consumer<Throwable> cb : callbacks) cb.accept(null);
             socket.emit("finish");
             socket.onWritableFinished();
         });
@@ -318,7 +323,7 @@ final class SocketWriter {
      * fds of those writes stay the caller's (SPEC D14).
      */
     void abort(boolean wasConnecting, Throwable cause) {
-        if (queue.isEmpty() && finishCallbacks.isEmpty()) return;
+        if (queue.isEmpty() && finishCallbacks == null) return;
         // Node: writes queued while connecting get ERR_SOCKET_CLOSED_BEFORE_CONNECTION; otherwise
         // pending writes and end callbacks get the destroy error, or ERR_STREAM_DESTROYED without one.
         Throwable err = wasConnecting
@@ -326,9 +331,9 @@ final class SocketWriter {
                 : cause != null ? cause : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
         Throwable endErr = cause != null ? cause : new USocketException("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed");
         List<WriteRequest> pending = new ArrayList<>(queue);
-        List<Consumer<Throwable>> ends = new ArrayList<>(finishCallbacks);
+        List<Consumer<Throwable>> ends = finishCallbacks == null ? List.of() : finishCallbacks;
         queue.clear();
-        finishCallbacks.clear();
+        finishCallbacks = null;
         length = 0;
         socket.loop.nextTick(() -> {
             for (WriteRequest r : pending) r.complete(err);

@@ -44,8 +44,9 @@ public class USocket extends EventEmitter {
     private int interest = -1;
     private String path;
     private UServer server;
-    private final SocketConnector connector = new SocketConnector(this);
-    private final IdleTimeout idleTimeout = new IdleTimeout(this);
+    // Made on first use: an accepted socket never connects, and few sockets set a timeout.
+    private SocketConnector connector;
+    private IdleTimeout idleTimeout;
 
     /** An unconnected socket on the default loop; call {@link #connect}. Node: {@code new net.Socket()}. */
     public USocket() {
@@ -133,8 +134,13 @@ public class USocket extends EventEmitter {
         connecting = true;
         this.path = path;
         if (cb != null) once("connected", cb);
-        loop.onLoop(connector::start);
+        loop.onLoop(() -> connector().start());
         return this;
+    }
+
+    private SocketConnector connector() {
+        if (connector == null) connector = new SocketConnector(this);
+        return connector;
     }
 
     /** The socket owns {@code fd} from now on: the loop watches it and counts it as a handle. */
@@ -161,7 +167,7 @@ public class USocket extends EventEmitter {
     private void onIo(int ops) {
         if (destroyed) return;
         if (connecting) {
-            connector.onWritable();
+            connector().onWritable();
             return;
         }
         try {
@@ -201,7 +207,7 @@ public class USocket extends EventEmitter {
 
     /** Bytes moved: the idle timeout starts over. */
     void touch() {
-        idleTimeout.touch();
+        if (idleTimeout != null) idleTimeout.touch();
     }
 
     // ---- the two sides finishing ----
@@ -480,7 +486,7 @@ public class USocket extends EventEmitter {
         destroyed = true;
         boolean wasConnecting = connecting;
         connecting = false;
-        idleTimeout.cancel();
+        if (idleTimeout != null) idleTimeout.cancel();
         releaseFd();
         reader.destroy();
         // Before this socket's own 'close' is queued: Node emits the server's 'close' (when this was
@@ -603,7 +609,10 @@ public class USocket extends EventEmitter {
      */
     public USocket setTimeout(long ms, Runnable cb) {
         if (cb != null) once("timeout", cb);
-        loop.onLoop(() -> idleTimeout.set(ms));
+        loop.onLoop(() -> {
+            if (idleTimeout == null) idleTimeout = new IdleTimeout(this);
+            idleTimeout.set(ms);
+        });
         return this;
     }
 

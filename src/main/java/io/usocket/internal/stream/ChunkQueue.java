@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
  * copies nothing. Node: {@code ReadableState.buffer} with {@code length}.
  */
 public final class ChunkQueue {
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(2);
     /** Bytes of the head chunk already consumed. */
     private int headOffset;
     private int length;

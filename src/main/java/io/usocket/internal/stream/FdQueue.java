@@ -8,7 +8,9 @@ import java.util.Arrays;
  * the socket can close it (D14).
  */
 public final class FdQueue {
-    private int[] fds = new int[0];
+    private static final int[] NONE = new int[0];
+
+    private int[] fds = NONE;
     private int head;
     private int tail;
 

@@ -7,6 +7,8 @@ package io.usocket.internal.sys;
  */
 public final class UnixSockets {
     private static final LibC LIBC = LibC.INSTANCE;
+    /** getsockopt's value and length, reused: these run on loop threads, once per connect. */
+    private static final ThreadLocal<NativeBuffer> OPTION = ThreadLocal.withInitial(() -> new NativeBuffer(8));
 
     private UnixSockets() {
     }
@@ -40,17 +42,21 @@ public final class UnixSockets {
 
     /** The outcome of a non-blocking connect (SO_ERROR): 0 or the errno. */
     public static int pendingError(int fd) {
-        NativeBuffer b = new NativeBuffer(8);
+        NativeBuffer b = option(fd, Sys.SO_ERROR);
+        return b == null ? LibC.errno() : b.buf.getInt(0);
+    }
+
+    /** The int value of a SOL_SOCKET option in a reused buffer, or null (errno set) on failure. */
+    private static NativeBuffer option(int fd, int name) {
+        NativeBuffer b = OPTION.get();
         b.buf.putInt(4, 4);
-        if (LIBC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_ERROR, b.address, b.address + 4) != 0) return LibC.errno();
-        return b.buf.getInt(0);
+        return LIBC.getsockopt(fd, Sys.SOL_SOCKET, name, b.address, b.address + 4) == 0 ? b : null;
     }
 
     /** Whether {@code fd} is a socket in the listening state (SO_ACCEPTCONN). */
     public static boolean isListening(int fd) {
-        NativeBuffer b = new NativeBuffer(8);
-        b.buf.putInt(4, 4);
-        return LIBC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_ACCEPTCONN, b.address, b.address + 4) == 0 && b.buf.getInt(0) != 0;
+        NativeBuffer b = option(fd, Sys.SO_ACCEPTCONN);
+        return b != null && b.buf.getInt(0) != 0;
     }
 
     /** Makes an fd handed to us non-blocking and close-on-exec: 0, or the errno (EBADF). */
