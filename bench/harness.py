@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark harness (bench/PROTOCOL.md).
+
+For every workload, run and contender it starts the contender's server role, waits until the
+socket path exists, starts the client role, waits for both and reads the line
+``RESULT <workload> <value> <unit>`` from the process the protocol names. Each figure is the
+median of the runs; each is also shown as a ratio to the C contender's figure of the same
+invocation. A run that fails shows ``err`` in the log (with the tail of its stderr) and the
+harness goes on.
+
+Usually started by ``bench/run``; it can be run on its own once everything is built:
+
+    python3 bench/harness.py [--quick] [--runs N] [--contenders c,jdk,usocket] \
+        [--workloads W1,W3] [--markdown BENCHMARKS.md]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+JAR = os.path.join(BENCH, "target", "benchmarks.jar")
+C_BINARY = os.path.join(BENCH, "target", "contender-c")
+NODE_CONTENDER = os.path.join(BENCH, "node", "contender.js")
+JVM_FLAGS = ["-Xms1g", "-Xmx1g"]
+# W5 only: the whole heap resident from the start, so RSS growth is memory outside the heap.
+W5_JVM_FLAGS = ["-XX:+AlwaysPreTouch"]
+EXTRA_CLASSPATH = ["/usr/share/java/junixsocket-common.jar"]
+
+CONTENDERS = ["c", "jdk", "usocket", "netty", "junixsocket", "npm"]
+JAVA_CONTENDERS = {"jdk", "usocket", "netty", "junixsocket"}
+WORKLOADS = ["W1", "W2", "W2w", "W3", "W4", "W5"]
+
+# workload: (title, unit shown, which role prints, higher is better, full param, quick param)
+SPEC = {
+    "W1": ("W1 stream", "MB/s", "server", True, 2 << 30, 256 << 20),
+    "W2": ("W2 fd passing", "msgs/s", "server", True, 200_000, 20_000),
+    "W2w": ("W2w fd windowed", "msgs/s", "server", True, 200_000, 20_000),
+    "W3": ("W3 ping-pong", "µs/rt", "client", False, 100_000, 10_000),
+    "W4": ("W4 connect", "conn/s", "client", True, 20_000, 2_000),
+    "W5": ("W5 idle memory", "B/conn heap+native", "server", False, 10_000, 1_000),
+}
+
+BEGIN = "<!-- bench:table:begin (bench/run rewrites this block) -->"
+END = "<!-- bench:table:end -->"
+
+
+class RunError(Exception):
+    pass
+
+
+def log(msg, logfile=None):
+    print(msg, flush=True)
+    if logfile:
+        logfile.write(msg + "\n")
+        logfile.flush()
+
+
+def command(contender, workload):
+    """The command line of a contender, without role, workload, path and param; None if missing."""
+    if contender == "c":
+        return [C_BINARY] if os.access(C_BINARY, os.X_OK) else None
+    if contender == "npm":
+        node = shutil.which("node")
+        return [node, "--expose-gc", NODE_CONTENDER] if node and os.path.exists(NODE_CONTENDER) else None
+    if contender in JAVA_CONTENDERS:
+        if not os.path.exists(JAR):
+            return None
+        cp = ":".join([JAR] + [p for p in EXTRA_CLASSPATH if os.path.exists(p)])
+        flags = JVM_FLAGS + (W5_JVM_FLAGS if workload == "W5" else [])
+        return ["java"] + flags + ["-cp", cp, "io.usocket.bench.contenders.Main", contender]
+    return None
+
+
+def tail(path, lines=15):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:]).rstrip()
+    except OSError:
+        return ""
+
+
+def parse_result(path, workload):
+    with open(path, errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == "RESULT" and parts[1] == workload:
+                return parts[2]
+    return None
+
+
+def kill(proc):
+    if proc and proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+
+
+def one_run(contender, workload, param, timeout, workdir):
+    """Runs one server/client pair; returns the RESULT value string ('n/a' allowed) or raises RunError."""
+    cmd = command(contender, workload)
+    path = os.path.join(workdir, "s.sock")
+    if os.path.lexists(path):
+        os.unlink(path)
+    files = {}
+    for role in ("server", "client"):
+        for stream in ("out", "err"):
+            files[role, stream] = os.path.join(workdir, "%s.%s" % (role, stream))
+
+    def start(role):
+        with open(files[role, "out"], "w") as out, open(files[role, "err"], "w") as err:
+            return subprocess.Popen(cmd + [role, workload, path, str(param)], stdout=out, stderr=err,
+                                    cwd=ROOT, start_new_session=True)
+
+    server = client = None
+    deadline = time.monotonic() + timeout
+    try:
+        server = start("server")
+        while not os.path.exists(path):
+            if server.poll() is not None:
+                value = parse_result(files["server", "out"], workload)
+                if value == "n/a":
+                    return "n/a"
+                raise RunError("server exited (%s) before listening\n%s" % (server.returncode, tail(files["server", "err"])))
+            if time.monotonic() > deadline:
+                raise RunError("server did not listen within %ds" % timeout)
+            time.sleep(0.005)
+        client = start("client")
+        for proc, role in ((client, "client"), (server, "server")):
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise RunError("timeout after %ds waiting for the %s" % (timeout, role))
+        for proc, role in ((server, "server"), (client, "client")):
+            if proc.returncode != 0:
+                raise RunError("%s exited with %s\n%s" % (role, proc.returncode, tail(files[role, "err"])))
+        printer = SPEC[workload][2]
+        value = parse_result(files[printer, "out"], workload)
+        if value is None:
+            raise RunError("no RESULT line from the %s\n%s" % (printer, tail(files[printer, "err"])))
+        return value
+    finally:
+        kill(client)
+        kill(server)
+
+
+def number(workload, value):
+    """The comparable number of a RESULT value: W5 sums heap+native."""
+    if workload == "W5":
+        heap, _, nat = value.partition("+")
+        return float(heap) + float(nat)
+    return float(value)
+
+
+def median_value(workload, values):
+    """The median run's value (for W5, the run whose heap+native total is the median)."""
+    ordered = sorted(values, key=lambda v: number(workload, v))
+    if workload == "W5":
+        return ordered[(len(ordered) - 1) // 2]
+    return statistics.median(float(v) for v in ordered)
+
+
+def fmt(workload, value):
+    if isinstance(value, str):
+        return value
+    if workload in ("W1", "W2", "W2w", "W4"):
+        return "{:,.0f}".format(value)
+    return "{:.1f}".format(value)
+
+
+def summarize(results, runs):
+    """{contender: {workload: (display, number or None, failed runs)}}"""
+    table = {}
+    for contender, per in results.items():
+        table[contender] = {}
+        for workload, values in per.items():
+            ok = [v for v in values if v not in ("err", "n/a")]
+            fails = sum(1 for v in values if v == "err")
+            if not values:
+                table[contender][workload] = ("not run", None, 0)
+            elif ok:
+                m = median_value(workload, ok)
+                table[contender][workload] = (fmt(workload, m), number(workload, str(m)) if workload == "W5" else m, fails)
+            elif all(v == "n/a" for v in values):
+                table[contender][workload] = ("n/a", None, 0)
+            else:
+                table[contender][workload] = ("err", None, fails)
+    return table
+
+
+def ratio(results, contender, workload):
+    """The median over runs of (figure / C's figure of the same run); None without a pair."""
+    mine = results.get(contender, {}).get(workload, [])
+    theirs = results.get("c", {}).get(workload, [])
+    ratios = []
+    for v, c in zip(mine, theirs):
+        if v in ("err", "n/a") or c in ("err", "n/a"):
+            continue
+        cv = number(workload, c)
+        if cv > 0:
+            ratios.append(number(workload, v) / cv)
+    return statistics.median(ratios) if ratios else None
+
+
+def render(table, results, workloads, runs):
+    head = ["contender"] + ["%s (%s)" % (SPEC[w][0], SPEC[w][1]) for w in workloads]
+    rows = []
+    for contender in CONTENDERS:
+        row = [contender]
+        for w in workloads:
+            display, num, fails = table.get(contender, {}).get(w, ("not run", None, 0))
+            r = ratio(results, contender, w) if num is not None else None
+            if r is not None:
+                display += " (%.2f×)" % r
+            if fails and num is not None:
+                display += " [%d/%d err]" % (fails, runs)
+            row.append(display)
+        rows.append(row)
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    line = lambda r: "| " + " | ".join(s.ljust(widths[i]) for i, s in enumerate(r)) + " |"
+    out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for l in f:
+                if l.startswith("model name"):
+                    model = l.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.strip().splitlines()
+    except OSError:
+        java = ["java: not found"]
+    node = shutil.which("node")
+    nodev = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else "none"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "kernel": platform.release(),
+        "java": java,
+        "node": nodev,
+    }
+
+
+def write_markdown(path, block):
+    try:
+        with open(path) as f:
+            text = f.read()
+    except FileNotFoundError:
+        text = "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
+    if BEGIN in text and END in text:
+        start = text.index(BEGIN) + len(BEGIN)
+        end = text.index(END)
+        text = text[:start] + "\n" + block + "\n" + text[end:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + BEGIN + "\n" + block + "\n" + END + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def raise_fd_limit(needed):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    return soft >= needed, soft
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
+    ap.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
+    ap.add_argument("--contenders", default=os.environ.get("BENCH_CONTENDERS", ",".join(CONTENDERS)))
+    ap.add_argument("--workloads", default=os.environ.get("BENCH_WORKLOADS", ",".join(WORKLOADS)))
+    ap.add_argument("--timeout", type=int, default=int(os.environ.get("BENCH_TIMEOUT", "0")),
+                    help="seconds per run (default 90, quick 20); after a timeout the remaining runs of "
+                         "that contender and workload are skipped")
+    ap.add_argument("--markdown", default=None,
+                    help="file whose table block to rewrite (default: BENCHMARKS.md when every workload ran, not in quick mode)")
+    ap.add_argument("--command", default=os.environ.get("BENCH_COMMAND", "python3 bench/harness.py " + " ".join(sys.argv[1:])))
+    ap.add_argument("--log", default=os.path.join(BENCH, "target", "bench.log"))
+    args = ap.parse_args()
+    if args.quick and "BENCH_RUNS" not in os.environ and "--runs" not in sys.argv:
+        args.runs = 1
+    contenders = [c for c in args.contenders.split(",") if c]
+    workloads = [w for w in args.workloads.split(",") if w]
+    for c in contenders:
+        if c not in CONTENDERS:
+            sys.exit("unknown contender %s (known: %s)" % (c, ", ".join(CONTENDERS)))
+    for w in workloads:
+        if w not in SPEC:
+            sys.exit("unknown workload %s (known: %s)" % (w, ", ".join(WORKLOADS)))
+    timeout = args.timeout or (20 if args.quick else 90)
+    params = {w: SPEC[w][5] if args.quick else SPEC[w][4] for w in workloads}
+    # By default only a full run of every workload rewrites BENCHMARKS.md's table.
+    default_md = None if args.quick or set(workloads) != set(WORKLOADS) else os.path.join(ROOT, "BENCHMARKS.md")
+    markdown = args.markdown if args.markdown is not None else default_md
+
+    os.makedirs(os.path.dirname(args.log), exist_ok=True)
+    logfile = open(args.log, "w")
+    if "W5" in workloads:
+        ok, limit = raise_fd_limit(params["W5"] + 200)
+        if not ok:
+            log("warning: open-file limit %d is below W5's %d connections + margin" % (limit, params["W5"]), logfile)
+
+    results = {c: {w: [] for w in workloads} for c in contenders}
+    missing = [c for c in contenders if command(c, "W1") is None]
+    for c in missing:
+        log("%s: contender program missing, skipped" % c, logfile)
+    active = [c for c in contenders if c not in missing]
+    started = time.monotonic()
+    load_before = os.getloadavg()
+    workdir = tempfile.mkdtemp(prefix="usocket-bench-")
+    try:
+        for w in workloads:
+            hung = set()
+            for r in range(args.runs):
+                for c in active:
+                    if c in hung:
+                        results[c][w].append("err")
+                        log("%-4s run %d/%d  %-12s err              (skipped: timed out before)" % (w, r + 1, args.runs, c), logfile)
+                        continue
+                    t0 = time.monotonic()
+                    try:
+                        value = one_run(c, w, params[w], timeout, workdir)
+                        note = ""
+                    except RunError as e:
+                        value = "err"
+                        note = "\n    " + str(e).replace("\n", "\n    ")
+                        if str(e).startswith("timeout") or "did not listen" in str(e):
+                            hung.add(c)
+                    results[c][w].append(value)
+                    log("%-4s run %d/%d  %-12s %-16s (%.1f s)%s" % (w, r + 1, args.runs, c, value,
+                                                                  time.monotonic() - t0, note), logfile)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    elapsed = time.monotonic() - started
+    load_after = os.getloadavg()
+    load_text = "load average %.1f before, %.1f after (1 min)" % (load_before[0], load_after[0])
+
+    table = summarize({c: results[c] for c in active}, args.runs)
+    for c in missing:
+        table[c] = {w: ("missing", None, 0) for w in workloads}
+    text = render(table, {c: results[c] for c in active}, workloads, args.runs)
+    m = machine()
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    mode = "quick (smoke test)" if args.quick else "full"
+    params_text = ", ".join("%s=%s" % (w, "{:,}".format(params[w])) for w in workloads)
+    log("", logfile)
+    log(text, logfile)
+    log("", logfile)
+    log("median of %d run(s), %s mode, params %s; (×) = median of figure / C's figure of the same run; harness time %.0f s; %s"
+        % (args.runs, mode, params_text, elapsed, load_text), logfile)
+
+    with open(os.path.join(BENCH, "target", "results.json"), "w") as f:
+        json.dump({"machine": m, "when": when, "loadavg": [load_before, load_after], "runs": args.runs, "quick": args.quick, "params": params,
+                   "results": results}, f, indent=1)
+
+    if markdown:
+        block = "\n".join([
+            "Measured %s with `%s` (%s mode, median of %d run%s per figure; harness time %.0f s)."
+            % (when, args.command, mode, args.runs, "" if args.runs == 1 else "s", elapsed),
+            "",
+            "Machine: %s cores (`nproc`), %s, Linux %s; %s; node %s; %s."
+            % (m["nproc"], m["cpu"], m["kernel"], " / ".join(m["java"][:1] + m["java"][1:2]), m["node"], load_text),
+            "",
+            "Params: %s. In parentheses: the median over runs of the figure divided by C's figure of the same run "
+            "(↑ higher is better for W1, W2, W2w, W4; ↓ lower is better for W3 and W5). "
+            "`n/a`: the contender cannot do the workload; `err`: every run failed; `[k/N err]`: k runs failed, "
+            "the median is of the others; `not run` / `missing`: not selected / program not built." % params_text,
+            "",
+            text,
+        ])
+        write_markdown(markdown, block)
+        log("table written to %s" % os.path.relpath(markdown, os.getcwd()), logfile)
+
+
+if __name__ == "__main__":
+    main()

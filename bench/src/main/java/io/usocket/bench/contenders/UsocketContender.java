@@ -1,0 +1,282 @@
+package io.usocket.bench.contenders;
+
+import io.usocket.EventLoop;
+import io.usocket.Fds;
+import io.usocket.Message;
+import io.usocket.UServer;
+import io.usocket.USocket;
+import io.usocket.USocketException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * This library as a Node user would write it: one {@link EventLoop} per role run on the main
+ * thread, listeners for {@code 'data'} / {@code 'fds'} / {@code 'end'}, {@code write()} until it
+ * returns false, then wait for {@code 'drain'}; fds go out with {@code write(Message)} and come in
+ * through the {@code 'fds'} event. An {@code 'error'} nobody listens to stops the loop and fails
+ * the run.
+ */
+final class UsocketContender implements Main.Contender {
+    private final EventLoop loop = EventLoop.create();
+
+    @Override
+    public void server(String workload, String path, long n) throws Exception {
+        Files.deleteIfExists(Path.of(path));
+        UServer server = new UServer(loop);
+        switch (workload) {
+            case "W1": streamServer(server); break;
+            case "W2": fdServer(server, false); break;
+            case "W2w": fdServer(server, true); break;
+            case "W3": echoServer(server); break;
+            case "W4": connectServer(server, n); break;
+            case "W5": idleServer(server, n); break;
+            default:
+                Main.notApplicable(workload);
+                return;
+        }
+        server.listen(path);
+        loop.run();
+    }
+
+    @Override
+    public void client(String workload, String path, long n) throws Exception {
+        switch (workload) {
+            case "W1": streamClient(path, n); break;
+            case "W2": fdClient(path, n, false); break;
+            case "W2w": fdClient(path, n, true); break;
+            case "W3": pingClient(path, n); break;
+            case "W4": connectClient(path, n); break;
+            case "W5": idleClient(path, n); break;
+            default:
+                Main.notApplicable(workload);
+                return;
+        }
+        loop.run();
+    }
+
+    /**
+     * Connects; while the server is not listening yet (ENOENT, ECONNREFUSED) tries again after
+     * 1 ms, for up to 5 s. {@code then} gets the connected socket.
+     */
+    private void connect(String path, Consumer<USocket> then) {
+        connect(path, then, System.nanoTime() + 5_000_000_000L);
+    }
+
+    private void connect(String path, Consumer<USocket> then, long deadline) {
+        USocket s = new USocket(loop);
+        Consumer<USocketException> retry = err -> {
+            String code = err.code();
+            if (("ENOENT".equals(code) || "ECONNREFUSED".equals(code)) && System.nanoTime() < deadline) {
+                loop.setTimeout(() -> connect(path, then, deadline), 1);
+            } else {
+                throw err;
+            }
+        };
+        s.once("error", retry);
+        s.connect(path, () -> {
+            s.off("error", retry);
+            then.accept(s);
+        });
+    }
+
+    // ---- W1: stream ----
+
+    private void streamServer(UServer server) {
+        server.on("connection", (USocket s) -> {
+            server.close();
+            long[] total = {0};
+            long[] t0 = {0};
+            s.on("data", (byte[] chunk) -> {
+                if (total[0] == 0) t0[0] = System.nanoTime();
+                total[0] += chunk.length;
+            });
+            s.on("end", () -> Main.throughput("W1", total[0], System.nanoTime() - t0[0]));
+        });
+    }
+
+    private void streamClient(String path, long bytes) {
+        byte[] chunk = new byte[Main.CHUNK];
+        Arrays.fill(chunk, (byte) 'x');
+        connect(path, s -> {
+            s.resume();
+            long[] left = {bytes};
+            Runnable pump = new Runnable() {
+                @Override
+                public void run() {
+                    while (left[0] > 0) {
+                        int k = (int) Math.min(chunk.length, left[0]);
+                        left[0] -= k;
+                        if (!s.write(k == chunk.length ? chunk : Arrays.copyOf(chunk, k))) {
+                            s.once("drain", this);
+                            return;
+                        }
+                    }
+                    s.end();
+                }
+            };
+            pump.run();
+        });
+    }
+
+    // ---- W2 / W2w: fd passing ----
+
+    private void fdServer(UServer server, boolean windowed) {
+        byte[] ack = {'a'};
+        server.on("connection", (USocket s) -> {
+            server.close();
+            long[] count = {0};
+            long[] t = {0, 0};
+            int[] unacked = {0};
+            s.on("fds", (int[] fds) -> {
+                for (int fd : fds) Fds.close(fd);
+                long now = System.nanoTime();
+                if (count[0] == 0) t[0] = now;
+                count[0] += fds.length;
+                t[1] = now;
+                if (windowed) {
+                    unacked[0] += fds.length;
+                    while (unacked[0] >= Main.ACK_EVERY) {
+                        unacked[0] -= Main.ACK_EVERY;
+                        s.write(ack);
+                    }
+                }
+            });
+            s.on("data", (byte[] chunk) -> { });
+            s.on("end", () -> Main.messageRate(windowed ? "W2w" : "W2", count[0], t[1] - t[0]));
+        });
+    }
+
+    private void fdClient(String path, long n, boolean windowed) {
+        int devnull = Fds.open(Path.of("/dev/null"));
+        Message msg = new Message(new byte[] {1}, devnull);
+        connect(path, s -> {
+            long[] sent = {0};
+            long[] acked = {0};
+            boolean[] waitingDrain = {false};
+            Runnable pump = new Runnable() {
+                @Override
+                public void run() {
+                    while (sent[0] < n) {
+                        if (windowed && sent[0] - acked[0] >= Main.WINDOW) return; // an ack resumes
+                        sent[0]++;
+                        if (!s.write(msg)) {
+                            waitingDrain[0] = true;
+                            s.once("drain", () -> {
+                                waitingDrain[0] = false;
+                                run();
+                            });
+                            return;
+                        }
+                    }
+                    s.end();
+                    sent[0]++; // past n: end() only once
+                }
+            };
+            // Acks (W2w) are read until the server ends too: closing with unread bytes would reset.
+            s.on("data", (byte[] acks) -> {
+                acked[0] += (long) acks.length * Main.ACK_EVERY;
+                if (!waitingDrain[0] && sent[0] < n) pump.run();
+            });
+            s.on("close", () -> Fds.close(devnull));
+            pump.run();
+        });
+    }
+
+    // ---- W3: ping-pong ----
+
+    private void echoServer(UServer server) {
+        server.on("connection", (USocket s) -> {
+            server.close();
+            s.on("data", (byte[] chunk) -> s.write(chunk));
+        });
+    }
+
+    private void pingClient(String path, long n) {
+        byte[] ping = new byte[Main.PING];
+        Arrays.fill(ping, (byte) 'p');
+        connect(path, s -> {
+            long[] rounds = {0};
+            int[] got = {0};
+            long t0 = System.nanoTime();
+            s.on("data", (byte[] chunk) -> {
+                got[0] += chunk.length;
+                if (got[0] < Main.PING) return;
+                got[0] -= Main.PING;
+                if (++rounds[0] == n) {
+                    Main.roundTrip("W3", n, System.nanoTime() - t0);
+                    s.end();
+                } else {
+                    s.write(ping);
+                }
+            });
+            s.write(ping);
+        });
+    }
+
+    // ---- W4: connect ----
+
+    private void connectServer(UServer server, long n) {
+        byte[] one = {1};
+        long[] accepted = {0};
+        server.on("connection", (USocket s) -> {
+            s.resume();
+            s.end(one);
+            if (++accepted[0] == n) server.close();
+        });
+    }
+
+    private void connectClient(String path, long n) {
+        long[] done = {0};
+        long[] t0 = {0};
+        Runnable next = new Runnable() {
+            @Override
+            public void run() {
+                if (++done[0] == n) {
+                    Main.connectRate("W4", n - 1, System.nanoTime() - t0[0]);
+                    return;
+                }
+                USocket c = new USocket(loop, path);
+                c.on("data", (byte[] b) -> c.destroy());
+                c.on("close", this);
+            }
+        };
+        // The first connection waits for the server and is not timed (the server counts it).
+        connect(path, s -> {
+            s.on("data", (byte[] b) -> s.destroy());
+            s.on("close", () -> {
+                done[0] = 0;
+                t0[0] = System.nanoTime();
+                next.run();
+            });
+        });
+    }
+
+    // ---- W5: idle memory ----
+
+    private void idleServer(UServer server, long n) {
+        Main.Memory mem = Main.Memory.baseline();
+        Consumer<byte[]> sink = chunk -> { };
+        long[] accepted = {0};
+        server.on("connection", (USocket s) -> {
+            // an idle connection of a server that would read requests: one 'data' listener
+            s.on("data", sink);
+            if (++accepted[0] == n) {
+                server.close();
+                loop.setImmediate(() -> {
+                    mem.report(n);
+                    loop.close(); // closes every connection: the client sees EOF and exits too
+                });
+            }
+        });
+    }
+
+    private void idleClient(String path, long n) {
+        connect(path, first -> {
+            first.resume();
+            for (long i = 1; i < n; i++) new USocket(loop, path).resume();
+        });
+    }
+}
