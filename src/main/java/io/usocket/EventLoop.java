@@ -426,6 +426,15 @@ public final class EventLoop implements Executor, AutoCloseable {
         epoll.control(Sys.EPOLL_CTL_MOD, fd, interest);
     }
 
+    /**
+     * Forgets {@code fd} just before the caller closes it, without an epoll_ctl: closing the only
+     * descriptor of a socket removes it from epoll. Only for fds the library created and never
+     * shared; anything else needs {@link #unwatch}.
+     */
+    void forget(int fd) {
+        if (fd < watchers.length) watchers[fd] = null;
+    }
+
     /** Stops watching {@code fd}; call before closing it, since dup'd descriptors keep it in epoll. */
     void unwatch(int fd) {
         if (fd < watchers.length && watchers[fd] != null) {

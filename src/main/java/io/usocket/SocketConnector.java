@@ -14,6 +14,8 @@ final class SocketConnector {
 
     private final USocket socket;
     private int retryMs;
+    /** connect() succeeded outright: EPOLLOUT needs no SO_ERROR check then. */
+    private boolean connectedAtOnce;
 
     SocketConnector(USocket socket) {
         this.socket = socket;
@@ -36,6 +38,7 @@ final class SocketConnector {
             socket.attach(fd);
         }
         int errno = UnixSockets.connect(socket.fd, addr);
+        connectedAtOnce = errno == 0;
         if (errno == 0 || errno == Errno.EINPROGRESS) {
             // Even a connect that completed at once is reported from the poll (EPOLLOUT), as libuv
             // does: a server on this loop then accepts it ('connection') before 'connect' comes.
@@ -51,7 +54,7 @@ final class SocketConnector {
 
     /** EPOLLOUT while connecting: the connect finished, one way or the other. */
     void onWritable() {
-        int errno = UnixSockets.pendingError(socket.fd);
+        int errno = connectedAtOnce ? 0 : UnixSockets.pendingError(socket.fd);
         if (errno != 0) fail(errno);
         else socket.onConnect();
     }

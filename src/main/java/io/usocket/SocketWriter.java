@@ -57,7 +57,7 @@ final class SocketWriter {
     }
 
     /** Node's {@code writable.write(chunk, cb)} with usocket's fds; arguments are already checked. */
-    boolean write(byte[] data, int[] fds, Consumer<Throwable> cb) {
+    boolean write(byte[] data, int[] fds, Consumer<Throwable> cb, boolean fdsUnchecked) {
         if (socket.destroyed) {
             USocketException err = new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
             if (cb != null) socket.loop.nextTick(() -> cb.accept(err));
@@ -70,6 +70,7 @@ final class SocketWriter {
             return false;
         }
         WriteRequest req = new WriteRequest(data, fds, cb);
+        req.fdsUnchecked = fdsUnchecked;
         if (req.hasBytes()) mergeWaitingFds(req);
         queue.add(req);
         length += data.length;
@@ -93,11 +94,9 @@ final class SocketWriter {
      * byte for every message the fds need, counting fd-only writes the data will carry.
      */
     void checkFds(byte[] data, int[] fds) {
+        checkFdNumbers(fds);
         for (int fd : fds) {
-            if (!UnixSockets.isOpen(fd)) {
-                throw new InvalidArgumentException("ERR_INVALID_FD",
-                        "The \"fds\" argument must hold open file descriptors. Received " + fd);
-            }
+            if (!UnixSockets.isOpen(fd)) throw invalidFd(fd);
         }
         int total = fds.length + (data.length > 0 ? waitingFdCount() : 0);
         int messages = (total + Sys.SCM_MAX_FD - 1) / Sys.SCM_MAX_FD;
@@ -105,6 +104,21 @@ final class SocketWriter {
             throw new InvalidArgumentException("ERR_OUT_OF_RANGE", "Sending " + total + " fds needs at least "
                     + messages + " bytes of data (" + Sys.SCM_MAX_FD + " fds per message). Received " + data.length);
         }
+    }
+
+    /** The check that needs no syscall: fd numbers are never negative. */
+    static void checkFdNumbers(int[] fds) {
+        for (int fd : fds) if (fd < 0) throw invalidFd(fd);
+    }
+
+    private static InvalidArgumentException invalidFd(int fd) {
+        return new InvalidArgumentException("ERR_INVALID_FD", "The \"fds\" argument must hold open file descriptors. Received " + fd);
+    }
+
+    /** Whether a write of these fds would go to sendmsg right away, in one message, on its own. */
+    boolean sendsAtOnce(byte[] data, int[] fds) {
+        return socket.connected && !socket.destroyed && !ending && corked == 0 && !blocked && queue.isEmpty()
+                && data.length > 0 && fds.length <= Sys.SCM_MAX_FD;
     }
 
     static InvalidArgumentException nullChunk() {
@@ -221,6 +235,7 @@ final class SocketWriter {
                     break;
                 }
                 if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EBADF && head.fdsUnchecked) refuseUncheckedFds(head);
                 fail(errno, done);
                 return;
             }
@@ -237,6 +252,20 @@ final class SocketWriter {
         }
         socket.updateInterest();
         if (done != null || needDrain || ending) report(done);
+    }
+
+    /**
+     * sendmsg said EBADF for a write whose fds were not checked: if one of them is bad, the write
+     * is taken back and refused with ERR_INVALID_FD, thrown from the user's write() (nothing was
+     * sent: the kernel checks every fd before sending a byte). Otherwise the socket itself failed.
+     */
+    private void refuseUncheckedFds(WriteRequest head) {
+        head.fdsUnchecked = false;
+        queue.poll();
+        length -= head.remaining();
+        checkFds(head.data, head.fds);
+        queue.addFirst(head);
+        length += head.remaining();
     }
 
     /** Copies the bytes of one sendmsg: from {@code head}, then following writes without fds. */

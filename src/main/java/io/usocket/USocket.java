@@ -40,6 +40,8 @@ public class USocket extends EventEmitter {
     volatile boolean connecting;
     volatile boolean destroyed;
     private boolean allowHalfOpen;
+    /** The fd came from the user (SocketOptions.fd): others may hold duplicates of it. */
+    private boolean adopted;
     private boolean ref = true;
     private int interest = -1;
     private String path;
@@ -106,6 +108,7 @@ public class USocket extends EventEmitter {
     }
 
     private void adopt(int fd) {
+        adopted = true;
         if (UnixSockets.adopt(fd) != 0) {
             throw new InvalidArgumentException("ERR_INVALID_FD", "The \"fd\" argument must be a valid file descriptor. Received " + fd);
         }
@@ -393,9 +396,16 @@ public class USocket extends EventEmitter {
 
     private boolean write(byte[] data, int[] fds, Consumer<Throwable> cb) {
         if (data == null) throw SocketWriter.nullChunk();
-        if (fds != null && fds.length > 0) writer.checkFds(data, fds);
-        if (loop.inEventLoop()) return writer.write(data, fds, cb);
-        loop.execute(() -> writer.write(data, fds, cb));
+        boolean unchecked = false;
+        if (fds != null && fds.length > 0) {
+            // A write that goes straight to sendmsg is checked by it: EBADF then refuses it at once
+            // just the same (SPEC D12), and the common case saves an fcntl per fd.
+            unchecked = loop.inEventLoop() && writer.sendsAtOnce(data, fds);
+            if (unchecked) SocketWriter.checkFdNumbers(fds);
+            else writer.checkFds(data, fds);
+        }
+        if (loop.inEventLoop()) return writer.write(data, fds, cb, unchecked);
+        loop.execute(() -> writer.write(data, fds, cb, false));
         return writer.length + data.length < writer.highWaterMark;
     }
 
@@ -446,10 +456,10 @@ public class USocket extends EventEmitter {
         loop.onLoop(() -> {
             if (hasChunk && (writer.ending || destroyed)) {
                 // Node: a second end(data) is a write after end; its callback gets that error.
-                writer.write(data, fds, cb);
+                writer.write(data, fds, cb, false);
                 return;
             }
-            if (hasChunk) writer.write(data, fds, null);
+            if (hasChunk) writer.write(data, fds, null, false);
             writer.end(cb);
         });
         return this;
@@ -502,7 +512,10 @@ public class USocket extends EventEmitter {
 
     private void releaseFd() {
         if (fd < 0) return;
-        if (interest > 0) loop.unwatch(fd);
+        if (interest > 0) {
+            if (adopted) loop.unwatch(fd);
+            else loop.forget(fd);
+        }
         UnixSockets.close(fd);
         fd = -1;
         interest = -1;

@@ -15,6 +15,8 @@ public final class WriteRequest {
     public int offset;
     public int[] fds;
     public int fdsSent;
+    /** The fds were not checked with fcntl: the first sendmsg is the check (EBADF: refused). */
+    public boolean fdsUnchecked;
     private Consumer<Throwable> callback;
     /** Callbacks of fd-only writes whose fds this write carries. */
     private List<Consumer<Throwable>> carried;
