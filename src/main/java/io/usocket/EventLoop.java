@@ -398,18 +398,18 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /** A handle now owns a descriptor: it keeps the loop alive while {@code ref}. */
-    void addHandle(IoHandle h, boolean ref) {
-        if (handles.add(h) && ref) refHandles++;
+    void addHandle(IoHandle h) {
+        if (handles.add(h) && h.hasRef()) refHandles++;
     }
 
     /** The handle has released its descriptor. */
-    void removeHandle(IoHandle h, boolean ref) {
-        if (handles.remove(h) && ref) refHandles--;
+    void removeHandle(IoHandle h) {
+        if (handles.remove(h) && h.hasRef()) refHandles--;
     }
 
     /** A live handle's ref() or unref(). */
-    void handleRefChanged(IoHandle h, boolean ref) {
-        if (handles.contains(h)) refHandles += ref ? 1 : -1;
+    void handleRefChanged(IoHandle h) {
+        if (handles.contains(h)) refHandles += h.hasRef() ? 1 : -1;
     }
 
     /** Starts epoll interest in {@code fd}; returns 0 or the errno. */

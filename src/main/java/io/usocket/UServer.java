@@ -32,17 +32,7 @@ public class UServer extends EventEmitter {
     final EventLoop loop;
     private final SocketOptions connectionOptions;
     private final Set<USocket> connections = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final IoHandle io = new IoHandle() {
-        @Override
-        public void onIo(int ops) {
-            acceptAll();
-        }
-
-        @Override
-        public void forceClose() {
-            releaseFd();
-        }
-    };
+    private final IoHandle io;
     private int fd = -1;
     private String path;
     /** The socket file is ours to unlink at close (a path we bound; not an abstract name). */
@@ -51,7 +41,6 @@ public class UServer extends EventEmitter {
     private boolean paused;
     private boolean watching;
     private boolean backingOff;
-    private boolean ref = true;
     private volatile int maxConnections;
 
     /** A server on the default loop. Node: {@code net.createServer()}. */
@@ -72,6 +61,17 @@ public class UServer extends EventEmitter {
         if (loop == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"loop\" argument must be an EventLoop. Received null");
         this.loop = loop;
         this.connectionOptions = connectionOptions;
+        this.io = new IoHandle(loop) {
+            @Override
+            void onIo(int ops) {
+                acceptAll();
+            }
+
+            @Override
+            void forceClose() {
+                releaseFd();
+            }
+        };
     }
 
     /** Node: {@code server.listen(path)}. */
@@ -128,7 +128,7 @@ public class UServer extends EventEmitter {
             return;
         }
         fd = opened;
-        loop.addHandle(io, ref);
+        loop.addHandle(io);
         int err = UnixSockets.bind(fd, addr);
         if (err == Errno.EADDRINUSE && !addr.isAbstract && isStaleSocket(addr)) {
             LibC.INSTANCE.unlink(path);
@@ -162,7 +162,7 @@ public class UServer extends EventEmitter {
             return;
         }
         fd = lfd;
-        loop.addHandle(io, ref);
+        loop.addHandle(io);
         updateWatch();
         loop.nextTick(() -> emit("listening"));
     }
@@ -307,7 +307,7 @@ public class UServer extends EventEmitter {
         fd = -1;
         if (ownsFile) LibC.INSTANCE.unlink(path);
         ownsFile = false;
-        loop.removeHandle(io, ref);
+        loop.removeHandle(io);
     }
 
     /** The path (or {@code \0} name) listened on, or null before listen. Node: {@code server.address()}. */
@@ -349,19 +349,13 @@ public class UServer extends EventEmitter {
 
     /** Node: {@code server.ref()}. */
     public UServer ref() {
-        loop.onLoop(() -> setRef(true));
+        io.setRef(true);
         return this;
     }
 
     /** Lets {@link EventLoop#run()} return while this server still listens. Node: {@code server.unref()}. */
     public UServer unref() {
-        loop.onLoop(() -> setRef(false));
+        io.setRef(false);
         return this;
-    }
-
-    private void setRef(boolean r) {
-        if (ref == r) return;
-        ref = r;
-        loop.handleRefChanged(io, r);
     }
 }

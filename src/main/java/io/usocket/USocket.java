@@ -23,18 +23,7 @@ public class USocket extends EventEmitter {
     final EventLoop loop;
     final SocketReader reader = new SocketReader(this);
     final SocketWriter writer = new SocketWriter(this);
-    private final IoHandle io = new IoHandle() {
-        @Override
-        public void onIo(int ops) {
-            USocket.this.onIo(ops);
-        }
-
-        @Override
-        public void forceClose() {
-            releaseFd();
-            reader.destroy();
-        }
-    };
+    private final IoHandle io;
     int fd = -1;
     volatile boolean connected;
     volatile boolean connecting;
@@ -42,7 +31,6 @@ public class USocket extends EventEmitter {
     private boolean allowHalfOpen;
     /** The fd came from the user (SocketOptions.fd): others may hold duplicates of it. */
     private boolean adopted;
-    private boolean ref = true;
     private int interest = -1;
     private String path;
     private UServer server;
@@ -88,6 +76,18 @@ public class USocket extends EventEmitter {
     public USocket(EventLoop loop, SocketOptions options) {
         if (loop == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"loop\" argument must be an EventLoop. Received null");
         this.loop = loop;
+        this.io = new IoHandle(loop) {
+            @Override
+            void onIo(int ops) {
+                USocket.this.onIo(ops);
+            }
+
+            @Override
+            void forceClose() {
+                releaseFd();
+                reader.destroy();
+            }
+        };
         this.allowHalfOpen = options.allowHalfOpen;
         reader.highWaterMark = options.readableHighWaterMark;
         writer.highWaterMark = options.writableHighWaterMark;
@@ -149,7 +149,7 @@ public class USocket extends EventEmitter {
     /** The socket owns {@code fd} from now on: the loop watches it and counts it as a handle. */
     void attach(int fd) {
         this.fd = fd;
-        loop.addHandle(io, ref);
+        loop.addHandle(io);
     }
 
     void onConnect() {
@@ -519,7 +519,7 @@ public class USocket extends EventEmitter {
         UnixSockets.close(fd);
         fd = -1;
         interest = -1;
-        loop.removeHandle(io, ref);
+        loop.removeHandle(io);
     }
 
     // ---- state ----
@@ -636,21 +636,16 @@ public class USocket extends EventEmitter {
 
     /** Keeps {@link EventLoop#run()} from returning while this socket is open (default). Node: {@code socket.ref()}. */
     public USocket ref() {
-        loop.onLoop(() -> setRef(true));
+        io.setRef(true);
         return this;
     }
 
     /** Lets {@link EventLoop#run()} return while this socket is still open. Node: {@code socket.unref()}. */
     public USocket unref() {
-        loop.onLoop(() -> setRef(false));
+        io.setRef(false);
         return this;
     }
 
-    private void setRef(boolean r) {
-        if (ref == r) return;
-        ref = r;
-        loop.handleRefChanged(io, r);
-    }
 
     private void checkLoopThread(String what) {
         if (!loop.inEventLoop()) {
