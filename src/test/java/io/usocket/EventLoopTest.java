@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,10 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,42 +34,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EventLoopTest {
-    private static final String GUARD = "GUARD";
-
-    /** Written on the loop thread; read after the loop stopped (or via Awaitility for start()). */
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    private final List<EventLoop> loops = new ArrayList<>();
-
-    @BeforeAll
-    static void loadNativeCode() {
-        // The first loop loads the libc binding (and opens its jars); later fd counts exclude that.
-        EventLoop.create().close();
-    }
-
-    @AfterEach
-    void closeLoops() {
-        for (EventLoop l : loops) l.close();
-    }
-
-    private EventLoop newLoop() {
-        EventLoop l = EventLoop.create();
-        loops.add(l);
-        return l;
-    }
-
-    /** A loop to drive with run() on the test thread, with the 5 s guard set. */
-    private EventLoop guardedLoop() {
-        EventLoop l = newLoop();
-        l.setTimeout(() -> {
-            log.add(GUARD);
-            l.close();
-        }, 5_000).unref();
-        return l;
-    }
-
-    private Runnable rec(String s) {
-        return () -> log.add(s);
-    }
+    /** Its log is written on the loop thread; read after the loop stopped (or via Awaitility for start()). */
+    @RegisterExtension
+    final SocketTestKit kit = SocketTestKit.withoutFdCheck(Duration.ofSeconds(5));
+    private final EventLog log = kit.log;
 
     /** Lets wall time pass (so that timers are due), without sleeping. Not a synchronisation. */
     private static void spin(long ms) {
@@ -87,25 +53,25 @@ class EventLoopTest {
 
     @Test
     void turnOrderTicksThenTimersThenTasksThenImmediates() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         loop.setImmediate(() -> {
             log.add("imm1");
-            loop.nextTick(rec("imm1.tick"));
+            loop.nextTick(log.rec("imm1.tick"));
         });
-        loop.setImmediate(rec("imm2"));
-        loop.setTimeout(rec("t50a"), 50);
+        loop.setImmediate(log.rec("imm2"));
+        loop.setTimeout(log.rec("t50a"), 50);
         loop.setTimeout(() -> {
             log.add("t2a");
             loop.nextTick(() -> {
                 log.add("t2a.tick");
-                loop.nextTick(rec("t2a.tick.tick"));
+                loop.nextTick(log.rec("t2a.tick.tick"));
             });
-            loop.execute(rec("t2a.task"));
-            loop.setImmediate(rec("t2a.imm"));
+            loop.execute(log.rec("t2a.task"));
+            loop.setImmediate(log.rec("t2a.imm"));
         }, 2);
-        loop.setTimeout(rec("t2b"), 2);
-        loop.setTimeout(rec("t50b"), 50);
-        loop.nextTick(rec("main.tick"));
+        loop.setTimeout(log.rec("t2b"), 2);
+        loop.setTimeout(log.rec("t50b"), 50);
+        loop.nextTick(log.rec("main.tick"));
         log.add("main.end");
         spin(60); // every timer is due when the first turn starts
 
@@ -118,57 +84,57 @@ class EventLoopTest {
                 // tasks (the I/O phase) after the timers
                 "t2a.task",
                 // immediates last, including the one a timer of this turn queued
-                "imm1", "imm1.tick", "imm2", "t2a.imm"), log);
+                "imm1", "imm1.tick", "imm2", "t2a.imm"), log.all());
     }
 
     @Test
     void timeoutOfZeroOrLessIsOneMillisecond() {
-        EventLoop loop = guardedLoop();
-        loop.setTimeout(rec("a1"), 1);
-        loop.setTimeout(rec("b0"), 0);
-        loop.setTimeout(rec("c-5"), -5);
-        loop.setTimeout(rec("d1"), 1);
-        loop.setTimeout(rec("e2"), 2);
+        EventLoop loop = kit.guardedLoop();
+        loop.setTimeout(log.rec("a1"), 1);
+        loop.setTimeout(log.rec("b0"), 0);
+        loop.setTimeout(log.rec("c-5"), -5);
+        loop.setTimeout(log.rec("d1"), 1);
+        loop.setTimeout(log.rec("e2"), 2);
         spin(10);
 
         loop.run();
 
         // Node: 0 and negative delays become 1 ms, so they tie with a1/d1 and keep creation order.
-        assertEquals(List.of("a1", "b0", "c-5", "d1", "e2"), log);
+        assertEquals(List.of("a1", "b0", "c-5", "d1", "e2"), log.all());
     }
 
     @Test
     void timeoutOfZeroFromATimerRunsAfterAnImmediateQueuedAlongside() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         loop.setTimeout(() -> {
-            loop.setTimeout(rec("timeout0"), 0);
-            loop.setImmediate(rec("immediate"));
+            loop.setTimeout(log.rec("timeout0"), 0);
+            loop.setImmediate(log.rec("immediate"));
         }, 1);
 
         loop.run();
 
-        assertEquals(List.of("immediate", "timeout0"), log);
+        assertEquals(List.of("immediate", "timeout0"), log.all());
     }
 
     @Test
     void immediateQueuedFromAnImmediateRunsOnTheNextTurn() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         loop.setImmediate(() -> {
             log.add("imm1");
-            loop.setImmediate(rec("imm2"));
-            loop.execute(rec("task")); // the next turn's task phase comes before its immediates
-            loop.setTimeout(rec("timer"), 1);
+            loop.setImmediate(log.rec("imm2"));
+            loop.execute(log.rec("task")); // the next turn's task phase comes before its immediates
+            loop.setTimeout(log.rec("timer"), 1);
             spin(3); // the timer is due at the next turn
         });
 
         loop.run();
 
-        assertEquals(List.of("imm1", "timer", "task", "imm2"), log);
+        assertEquals(List.of("imm1", "timer", "task", "imm2"), log.all());
     }
 
     @Test
     void intervalRepeatsUntilCleared() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         AtomicInteger runs = new AtomicInteger();
         AtomicReference<Timer> iv = new AtomicReference<>();
         long start = System.nanoTime();
@@ -179,14 +145,14 @@ class EventLoopTest {
 
         loop.run(); // returns only once the interval is cleared
 
-        assertEquals(List.of("iv1", "iv2", "iv3"), log);
+        assertEquals(List.of("iv1", "iv2", "iv3"), log.all());
         assertTrue(millisSince(start) >= 14, "three periods of 5 ms took " + millisSince(start) + " ms");
     }
 
     @Test
     void intervalClearedFromAnotherCallbackStops() {
-        EventLoop loop = guardedLoop();
-        Timer iv = loop.setInterval(rec("iv"), 2);
+        EventLoop loop = kit.guardedLoop();
+        Timer iv = loop.setInterval(log.rec("iv"), 2);
         loop.setTimeout(() -> {
             log.add("stop");
             iv.clear();
@@ -194,138 +160,138 @@ class EventLoopTest {
 
         loop.run();
 
-        assertEquals("stop", log.get(log.size() - 1));
-        assertTrue(log.size() >= 2, "interval of 2 ms never ran in 30 ms: " + log);
-        assertFalse(log.contains(GUARD));
+        assertEquals("stop", log.all().get(log.all().size() - 1));
+        assertTrue(log.all().size() >= 2, "interval of 2 ms never ran in 30 ms: " + log);
+        assertFalse(log.contains(SocketTestKit.GUARD));
     }
 
     @Test
     void clearBeforeFiringPreventsTheCallback() {
-        EventLoop loop = guardedLoop();
-        loop.setTimeout(rec("timeout"), 1).clear();
-        loop.setInterval(rec("interval"), 1).clear();
-        loop.setImmediate(rec("immediate")).clear();
+        EventLoop loop = kit.guardedLoop();
+        loop.setTimeout(log.rec("timeout"), 1).clear();
+        loop.setInterval(log.rec("interval"), 1).clear();
+        loop.setImmediate(log.rec("immediate")).clear();
         // Cleared by an earlier callback of the same pass, while already due.
         AtomicReference<Timer> later = new AtomicReference<>();
         loop.setTimeout(() -> {
             log.add("first");
             later.get().clear();
         }, 1);
-        later.set(loop.setTimeout(rec("second"), 1));
+        later.set(loop.setTimeout(log.rec("second"), 1));
         loop.setTimeout(() -> {
             log.add("third");
             // Cleared after being queued in this turn, before the immediate phase.
-            loop.setImmediate(rec("imm-cleared")).clear();
+            loop.setImmediate(log.rec("imm-cleared")).clear();
         }, 1);
         spin(5);
 
         loop.run();
 
-        assertEquals(List.of("first", "third"), log);
+        assertEquals(List.of("first", "third"), log.all());
     }
 
     @Test
     void clearFromAnotherThreadBeforeFiring() throws Exception {
-        EventLoop loop = newLoop();
+        EventLoop loop = kit.newLoop();
         Timer keepAlive = loop.setInterval(() -> { }, 60_000);
-        Timer t = loop.setTimeout(rec("cleared"), 200);
+        Timer t = loop.setTimeout(log.rec("cleared"), 200);
         Thread th = loop.start();
         t.clear();                  // handed to the loop
-        loop.setTimeout(rec("after"), 300);
+        loop.setTimeout(log.rec("after"), 300);
         keepAlive.clear();
         th.join(5_000);
         assertFalse(th.isAlive());
-        assertEquals(List.of("after"), log);
+        assertEquals(List.of("after"), log.all());
     }
 
     // ---------------------------------------------------------------- exit rule, ref / unref
 
     @Test
     void runReturnsByItselfWhenNothingIsLeft() {
-        EventLoop loop = newLoop();
+        EventLoop loop = kit.newLoop();
         long start = System.nanoTime();
         loop.run();
-        loop.setTimeout(rec("t"), 1);
+        loop.setTimeout(log.rec("t"), 1);
         loop.run();
-        loop.setImmediate(rec("imm"));
+        loop.setImmediate(log.rec("imm"));
         loop.run();
-        loop.nextTick(rec("tick"));
+        loop.nextTick(log.rec("tick"));
         loop.run();
-        loop.execute(rec("task"));
+        loop.execute(log.rec("task"));
         loop.run();
-        assertEquals(List.of("t", "imm", "tick", "task"), log);
+        assertEquals(List.of("t", "imm", "tick", "task"), log.all());
         assertTrue(millisSince(start) < 2_000, "took " + millisSince(start) + " ms");
     }
 
     @Test
     void unrefdTimerDoesNotHoldTheLoop() {
-        EventLoop loop = guardedLoop();
-        Timer u = loop.setTimeout(rec("unref'd"), 1_000).unref();
-        loop.setTimeout(rec("ref'd"), 10);
+        EventLoop loop = kit.guardedLoop();
+        Timer u = loop.setTimeout(log.rec("unref'd"), 1_000).unref();
+        loop.setTimeout(log.rec("ref'd"), 10);
         long start = System.nanoTime();
 
         loop.run();
 
         long took = millisSince(start);
-        assertEquals(List.of("ref'd"), log);
+        assertEquals(List.of("ref'd"), log.all());
         assertTrue(took < 900, "run() waited for the unref'd timer: " + took + " ms");
         assertFalse(u.hasRef());
     }
 
     @Test
     void unrefdTimerAloneLetsRunReturnAtOnce() {
-        EventLoop loop = newLoop();
-        loop.setTimeout(rec("unref'd"), 300).unref();
-        loop.setInterval(rec("unref'd interval"), 300).unref();
+        EventLoop loop = kit.newLoop();
+        loop.setTimeout(log.rec("unref'd"), 300).unref();
+        loop.setInterval(log.rec("unref'd interval"), 300).unref();
         long start = System.nanoTime();
 
         loop.run();
 
         assertTrue(millisSince(start) < 250, "took " + millisSince(start) + " ms");
-        assertEquals(List.of(), log);
+        assertEquals(List.of(), log.all());
     }
 
     @Test
     void unrefdTimerStillFiresWhileTheLoopIsAlive() {
-        EventLoop loop = guardedLoop();
-        loop.setTimeout(rec("unref'd"), 5).unref();
-        loop.setTimeout(rec("ref'd"), 40);
+        EventLoop loop = kit.guardedLoop();
+        loop.setTimeout(log.rec("unref'd"), 5).unref();
+        loop.setTimeout(log.rec("ref'd"), 40);
 
         loop.run();
 
-        assertEquals(List.of("unref'd", "ref'd"), log);
+        assertEquals(List.of("unref'd", "ref'd"), log.all());
     }
 
     @Test
     void refUndoesUnref() {
-        EventLoop loop = guardedLoop();
-        Timer t = loop.setTimeout(rec("timer"), 50).unref();
+        EventLoop loop = kit.guardedLoop();
+        Timer t = loop.setTimeout(log.rec("timer"), 50).unref();
         assertSame(t, t.ref());
         assertTrue(t.hasRef());
         long start = System.nanoTime();
 
         loop.run();
 
-        assertEquals(List.of("timer"), log);
+        assertEquals(List.of("timer"), log.all());
         assertTrue(millisSince(start) >= 49, "took " + millisSince(start) + " ms");
     }
 
     @Test
     void pendingRefdTimerHoldsTheLoop() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         long start = System.nanoTime();
         loop.setTimeout(() -> log.add("fired after " + (millisSince(start) >= 79)), 80);
 
         loop.run();
 
-        assertEquals(List.of("fired after true"), log);
+        assertEquals(List.of("fired after true"), log.all());
     }
 
     @Test
     void unrefOfAClearedOrFiredTimerDoesNotUpsetTheCount() {
-        EventLoop loop = guardedLoop();
-        Timer fired = loop.setTimeout(rec("fired"), 1);
-        Timer cleared = loop.setTimeout(rec("cleared"), 1);
+        EventLoop loop = kit.guardedLoop();
+        Timer fired = loop.setTimeout(log.rec("fired"), 1);
+        Timer cleared = loop.setTimeout(log.rec("cleared"), 1);
         cleared.clear();
         cleared.unref();
         cleared.ref();
@@ -333,55 +299,55 @@ class EventLoopTest {
         // A fired timer's ref()/unref() must not make the loop wait (or stop) for it.
         fired.unref();
         fired.ref();
-        loop.setTimeout(rec("second"), 1);
+        loop.setTimeout(log.rec("second"), 1);
         long start = System.nanoTime();
         loop.run();
-        assertEquals(List.of("fired", "second"), log);
+        assertEquals(List.of("fired", "second"), log.all());
         assertTrue(millisSince(start) < 2_000);
     }
 
     /** Node: {@code setImmediate(cb).unref()} alone lets the process exit without running cb. */
     @Test
     void unrefdImmediateDoesNotHoldTheLoop() {
-        EventLoop loop = guardedLoop();
-        loop.setImmediate(rec("unref'd immediate")).unref();
+        EventLoop loop = kit.guardedLoop();
+        loop.setImmediate(log.rec("unref'd immediate")).unref();
         loop.run();
-        assertEquals(List.of(), log);
+        assertEquals(List.of(), log.all());
 
-        EventLoop loop2 = guardedLoop();
+        EventLoop loop2 = kit.guardedLoop();
         loop2.setImmediate(() -> {
             log.add("a");
-            loop2.setImmediate(rec("unref'd b")).unref();
+            loop2.setImmediate(log.rec("unref'd b")).unref();
         });
         loop2.run();
-        assertEquals(List.of("a"), log);
+        assertEquals(List.of("a"), log.all());
     }
 
     @Test
     void unrefdImmediateRunsWhileTheLoopIsAlive() {
-        EventLoop loop = guardedLoop();
-        loop.setImmediate(rec("unref'd immediate")).unref();
-        loop.setTimeout(rec("timer"), 50);
+        EventLoop loop = kit.guardedLoop();
+        loop.setImmediate(log.rec("unref'd immediate")).unref();
+        loop.setTimeout(log.rec("timer"), 50);
         loop.run();
-        assertEquals(List.of("unref'd immediate", "timer"), log);
+        assertEquals(List.of("unref'd immediate", "timer"), log.all());
     }
 
     /** Node: setTimeout measures from the call, even after the loop was busy (GetNow refreshes the clock). */
     @Test
     void timeoutCountsFromTheCallEvenWhenSetUpTookLong() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         spin(100); // set-up work after the loop was created
         long start = System.nanoTime();
         loop.setTimeout(() -> log.add("elapsed>=99: " + (millisSince(start) >= 99)), 100);
 
         loop.run();
 
-        assertEquals(List.of("elapsed>=99: true"), log);
+        assertEquals(List.of("elapsed>=99: true"), log.all());
     }
 
     @Test
     void timeoutCountsFromTheCallEvenAfterALongCallback() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         loop.setImmediate(() -> {
             spin(100); // a long callback: the turn's cached time is stale now
             long start = System.nanoTime();
@@ -390,7 +356,7 @@ class EventLoopTest {
 
         loop.run();
 
-        assertEquals(List.of("elapsed>=49: true"), log);
+        assertEquals(List.of("elapsed>=49: true"), log.all());
     }
 
     // ---------------------------------------------------------------- execute() across threads
@@ -399,7 +365,7 @@ class EventLoopTest {
     void executeFromFourThreadsRunsEachTaskOnceInPerThreadOrder() throws Exception {
         final int threads = 4;
         final int perThread = 50_000;
-        EventLoop loop = newLoop();
+        EventLoop loop = kit.newLoop();
         int[] next = new int[threads];           // loop thread only
         AtomicInteger outOfOrder = new AtomicInteger();
         AtomicInteger offLoop = new AtomicInteger();
@@ -461,7 +427,7 @@ class EventLoopTest {
 
     @Test
     void inEventLoopOnTheLoopThread() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         assertTrue(loop.inEventLoop(), "set-up code before run() acts on the loop directly");
         loop.execute(() -> log.add("task " + loop.inEventLoop()));
         loop.setTimeout(() -> log.add("timer " + loop.inEventLoop()), 1);
@@ -469,12 +435,12 @@ class EventLoopTest {
         loop.nextTick(() -> log.add("tick " + loop.inEventLoop()));
         spin(5);
         loop.run();
-        assertEquals(List.of("tick true", "task true", "timer true", "immediate true"), log);
+        assertEquals(List.of("tick true", "task true", "timer true", "immediate true"), log.all());
     }
 
     @Test
     void tasksHandedOverFromAnotherThreadWakeASleepingLoop() throws Exception {
-        EventLoop loop = newLoop();
+        EventLoop loop = kit.newLoop();
         Timer keepAlive = loop.setInterval(() -> { }, 60_000);
         Thread th = loop.start();
         // The loop sleeps in epoll_wait for a minute unless execute() wakes it.
@@ -498,8 +464,8 @@ class EventLoopTest {
 
     @Test
     void startNamesItsThreadAndASecondRunIsRefused() throws Exception {
-        EventLoop loop = newLoop();
-        EventLoop other = newLoop();
+        EventLoop loop = kit.newLoop();
+        EventLoop other = kit.newLoop();
         Timer keepAlive = loop.setInterval(() -> { }, 60_000);
         Timer keepAlive2 = other.setInterval(() -> { }, 60_000);
         Thread th = loop.start();
@@ -524,14 +490,14 @@ class EventLoopTest {
         assertFalse(th.isAlive());
         assertFalse(th2.isAlive());
         // Once stopped, the loop may be run again.
-        loop.setTimeout(rec("again"), 1);
+        loop.setTimeout(log.rec("again"), 1);
         loop.run();
-        assertEquals(List.of("again"), log);
+        assertEquals(List.of("again"), log.all());
     }
 
     @Test
     void runFromACallbackOnTheLoopThreadIsRefused() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         AtomicReference<Throwable> nested = new AtomicReference<>();
         loop.setTimeout(() -> {
             try {
@@ -542,13 +508,13 @@ class EventLoopTest {
             }
             log.add("after nested run, inEventLoop on another thread: " + offThreadInEventLoop(loop));
         }, 1);
-        loop.setTimeout(rec("later"), 20);
+        loop.setTimeout(log.rec("later"), 20);
 
         loop.run();
 
         assertTrue(nested.get() instanceof IllegalStateException, String.valueOf(nested.get()));
         assertEquals("ERR_LOOP_RUNNING", ((CodedError) nested.get()).code());
-        assertEquals(List.of("after nested run, inEventLoop on another thread: false", "later"), log);
+        assertEquals(List.of("after nested run, inEventLoop on another thread: false", "later"), log.all());
     }
 
     private static boolean offThreadInEventLoop(EventLoop loop) {
@@ -565,7 +531,7 @@ class EventLoopTest {
 
     @Test
     void startOfAClosedLoopIsRefused() {
-        EventLoop loop = newLoop();
+        EventLoop loop = kit.newLoop();
         loop.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, loop::start);
         assertEquals("ERR_LOOP_CLOSED", ((CodedError) e).code());
@@ -596,7 +562,7 @@ class EventLoopTest {
     private Runnable thrower(EventLoop loop, RuntimeException boom) {
         return () -> {
             log.add("thrower");
-            loop.nextTick(rec("tick after throw"));
+            loop.nextTick(log.rec("tick after throw"));
             throw boom;
         };
     }
@@ -604,36 +570,36 @@ class EventLoopTest {
     @ParameterizedTest
     @ValueSource(strings = {"timeout", "interval", "immediate", "nextTick", "task"})
     void withoutHandlerAThrowingCallbackStopsTheLoopAndRunThrowsIt(String kind) {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         RuntimeException boom = new IllegalStateException("boom");
         schedule(loop, kind, thrower(loop, boom));
-        schedule(loop, kind, rec("later same kind"));
-        loop.setTimeout(rec("later timer"), 100);
+        schedule(loop, kind, log.rec("later same kind"));
+        loop.setTimeout(log.rec("later timer"), 100);
         spin(5);
 
         RuntimeException thrown = assertThrows(RuntimeException.class, loop::run);
 
         assertSame(boom, thrown);
-        assertEquals(List.of("thrower"), log);
+        assertEquals(List.of("thrower"), log.all());
     }
 
     @Test
     void withoutHandlerAnErrorIsRethrownAsItIs() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         AssertionError err = new AssertionError("an Error");
         loop.setImmediate(() -> {
             throw err;
         });
-        loop.setImmediate(rec("later"));
+        loop.setImmediate(log.rec("later"));
         AssertionError thrown = assertThrows(AssertionError.class, loop::run);
         assertSame(err, thrown);
-        assertEquals(List.of(), log);
+        assertEquals(List.of(), log.all());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"timeout", "interval", "immediate", "nextTick", "task"})
     void withHandlerTheHandlerGetsItAndTheLoopGoesOn(String kind) {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         List<Throwable> seen = new ArrayList<>();
         loop.onUncaughtException(e -> {
             seen.add(e);
@@ -641,8 +607,8 @@ class EventLoopTest {
         });
         RuntimeException boom = new IllegalStateException("boom");
         schedule(loop, kind, thrower(loop, boom));
-        schedule(loop, kind, rec("later same kind"));
-        loop.setTimeout(rec("later timer"), 100);
+        schedule(loop, kind, log.rec("later same kind"));
+        loop.setTimeout(log.rec("later timer"), 100);
         spin(5);
 
         loop.run();
@@ -651,12 +617,12 @@ class EventLoopTest {
         assertEquals(kind.equals("nextTick")
                 // the tick queued by the thrower goes behind the one queued at set-up
                 ? List.of("thrower", "handler", "later same kind", "tick after throw", "later timer")
-                : List.of("thrower", "handler", "tick after throw", "later same kind", "later timer"), log);
+                : List.of("thrower", "handler", "tick after throw", "later same kind", "later timer"), log.all());
     }
 
     @Test
     void aThrowingHandlerStopsTheLoop() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         RuntimeException boom = new IllegalStateException("boom");
         RuntimeException fromHandler = new IllegalArgumentException("handler failed");
         loop.onUncaughtException(e -> {
@@ -664,20 +630,20 @@ class EventLoopTest {
             throw fromHandler;
         });
         loop.setTimeout(thrower(loop, boom), 1);
-        loop.setTimeout(rec("later same pass"), 1);
-        loop.setImmediate(rec("immediate"));
-        loop.setTimeout(rec("later timer"), 100);
+        loop.setTimeout(log.rec("later same pass"), 1);
+        loop.setImmediate(log.rec("immediate"));
+        loop.setTimeout(log.rec("later timer"), 100);
         spin(5);
 
         RuntimeException thrown = assertThrows(RuntimeException.class, loop::run);
 
         assertSame(fromHandler, thrown);
-        assertEquals(List.of("thrower", "handler got boom"), log);
+        assertEquals(List.of("thrower", "handler got boom"), log.all());
     }
 
     @Test
     void handlerSeesEveryExceptionOfATurn() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         List<String> seen = new ArrayList<>();
         loop.onUncaughtException(e -> seen.add(e.getMessage()));
         loop.setImmediate(() -> {
@@ -689,23 +655,23 @@ class EventLoopTest {
             });
             throw new IllegalStateException("b");
         });
-        loop.setImmediate(rec("third"));
+        loop.setImmediate(log.rec("third"));
         loop.run();
         assertEquals(List.of("a", "b", "c"), seen);
-        assertEquals(List.of("third"), log);
+        assertEquals(List.of("third"), log.all());
     }
 
     @Test
     void runCanBeCalledAgainAfterAnUncaughtException() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         RuntimeException boom = new IllegalStateException("boom");
         loop.setTimeout(() -> {
             throw boom;
         }, 1);
-        loop.setTimeout(rec("later"), 30);
+        loop.setTimeout(log.rec("later"), 30);
         assertSame(boom, assertThrows(RuntimeException.class, loop::run));
         loop.run(); // Node has exited by now; Java may resume the loop
-        assertEquals(List.of("later"), log);
+        assertEquals(List.of("later"), log.all());
     }
 
     // ---------------------------------------------------------------- close()
@@ -725,11 +691,11 @@ class EventLoopTest {
     void closeOfALoopThatRanReleasesItsDescriptors() {
         int before = TestFds.openFdCount();
         EventLoop loop = EventLoop.create();
-        loop.setTimeout(rec("t"), 1);
-        loop.setImmediate(rec("imm"));
+        loop.setTimeout(log.rec("t"), 1);
+        loop.setImmediate(log.rec("imm"));
         loop.run();
         loop.close();
-        assertEquals(List.of("imm", "t"), log.stream().sorted().toList());
+        assertEquals(List.of("imm", "t"), log.all().stream().sorted().toList());
         TestFds.assertNoLeak(before);
     }
 
@@ -738,7 +704,7 @@ class EventLoopTest {
         int before = TestFds.openFdCount();
         EventLoop loop = EventLoop.create();
         loop.setInterval(() -> { }, 60_000);            // would hold the loop for ever
-        loop.setTimeout(rec("pending timer"), 30_000);
+        loop.setTimeout(log.rec("pending timer"), 30_000);
         CountDownLatch running = new CountDownLatch(1);
         loop.execute(running::countDown);
         Thread th = loop.start();
@@ -747,7 +713,7 @@ class EventLoopTest {
         loop.close();                                   // waits for the loop to stop
 
         assertFalse(th.isAlive(), "close() returned before the loop thread ended");
-        assertEquals(List.of(), log);
+        assertEquals(List.of(), log.all());
         TestFds.assertNoLeak(before);
         assertThrows(IllegalStateException.class, loop::run);
     }
@@ -758,33 +724,33 @@ class EventLoopTest {
         EventLoop loop = EventLoop.create();
         loop.setTimeout(() -> {
             log.add("closer");
-            loop.nextTick(rec("tick"));
+            loop.nextTick(log.rec("tick"));
             loop.close();
         }, 1);
-        loop.setTimeout(rec("same pass"), 1);
-        loop.setTimeout(rec("later"), 20);
-        loop.setInterval(rec("interval"), 60_000);
-        loop.setImmediate(rec("immediate"));
-        loop.execute(rec("task")); // runs before the timers of the first turn
+        loop.setTimeout(log.rec("same pass"), 1);
+        loop.setTimeout(log.rec("later"), 20);
+        loop.setInterval(log.rec("interval"), 60_000);
+        loop.setImmediate(log.rec("immediate"));
+        loop.execute(log.rec("task")); // runs before the timers of the first turn
         spin(5);
 
         loop.run(); // returns, though ref'd timers were pending
 
         assertFalse(log.contains("same pass") || log.contains("later") || log.contains("immediate")
                 || log.contains("interval"), log.toString());
-        assertEquals(List.of("task", "closer"), log.subList(0, 2));
+        assertEquals(List.of("task", "closer"), log.all().subList(0, 2));
         TestFds.assertNoLeak(before);
     }
 
     @Test
     void closeBeforeRunDropsPendingTimers() {
         EventLoop loop = EventLoop.create();
-        loop.setTimeout(rec("timer"), 1);
-        loop.setImmediate(rec("immediate"));
+        loop.setTimeout(log.rec("timer"), 1);
+        loop.setImmediate(log.rec("immediate"));
         loop.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, loop::run);
         assertEquals("ERR_LOOP_CLOSED", ((CodedError) e).code());
-        assertEquals(List.of(), log);
+        assertEquals(List.of(), log.all());
     }
 
     @Test
@@ -806,7 +772,7 @@ class EventLoopTest {
         EventLoop a = EventLoop.getDefault();
         EventLoop b = EventLoop.getDefault();
         assertSame(a, b);
-        assertNotEquals(a, newLoop());
+        assertNotEquals(a, kit.newLoop());
     }
 
     // ---------------------------------------------------------------- node-truth 09-async-timing
@@ -814,13 +780,13 @@ class EventLoopTest {
     /** The markers() helper of scripts/09-async-timing.js, minus the microtask one. */
     private void markers(EventLoop loop, String tag) {
         log.add(tag + ": sync-after-call");
-        loop.nextTick(rec(tag + ": nextTick marker"));
-        loop.setImmediate(rec(tag + ": setImmediate marker"));
+        loop.nextTick(log.rec(tag + ": nextTick marker"));
+        loop.setImmediate(log.rec(tag + ": setImmediate marker"));
     }
 
     @Test
     void nodeTimingNextTickBeforeImmediateFromEveryPhase() {
-        EventLoop loop = guardedLoop();
+        EventLoop loop = kit.guardedLoop();
         markers(loop, "main");
         loop.setTimeout(() -> markers(loop, "timer"), 50);
         loop.setTimeout(() -> loop.execute(() -> markers(loop, "task")), 100);
@@ -833,6 +799,6 @@ class EventLoopTest {
                 "timer: sync-after-call", "timer: nextTick marker", "timer: setImmediate marker",
                 "task: sync-after-call", "task: nextTick marker", "task: setImmediate marker",
                 "immediate: sync-after-call", "immediate: nextTick marker",
-                "immediate: setImmediate marker"), log);
+                "immediate: setImmediate marker"), log.all());
     }
 }

@@ -1,9 +1,9 @@
 package io.usocket;
 
-import static io.usocket.FdPassingSupport.code;
-import static io.usocket.FdPassingSupport.contentOf;
-import static io.usocket.FdPassingSupport.contentsAndClose;
-import static io.usocket.FdPassingSupport.expected;
+import static io.usocket.ContentFiles.contents;
+import static io.usocket.ContentFiles.readAndCloseAll;
+import static io.usocket.EventLog.bytes;
+import static io.usocket.EventLog.code;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,18 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The edges of fd passing: how many fds a message holds and how a larger write is split (SPEC
@@ -31,184 +28,155 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FdLimitsTest {
-    @TempDir
-    Path dir;
-    private FdPassingSupport h;
-    private int before;
-
-    @BeforeAll
-    static void loadNativeCode() {
-        EventLoop.create().close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        before = TestFds.openFdCount();
-        h = new FdPassingSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private void finish() {
-        h.close();
-        TestFds.assertNoLeak(before);
-    }
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(10));
+    /** Made before a test opens its files: a number a test frees must not go to the loop's own descriptors. */
+    private final EventLoop loop = kit.loop();
+    private final EventLog log = kit.log;
+    private final ContentFiles files = new ContentFiles(kit.dir());
 
     /** Logs the client's fd batches (size, and whether their contents are the next expected ones) and bytes. */
     private void recordClient(USocket client, List<String> contents) {
         client.on("fds", (int[] fds) -> {
-            h.log.add("fds:" + fds.length);
-            contents.addAll(contentsAndClose(fds));
+            log.add("fds:" + fds.length);
+            contents.addAll(readAndCloseAll(fds));
         });
-        client.on("data", (byte[] d) -> h.log.add("data:" + new String(d, StandardCharsets.UTF_8)));
-        client.on("end", () -> h.log.add("end"));
-        client.on("close", (Boolean hadError) -> h.log.add("close:" + hadError));
+        client.on("data", (byte[] d) -> log.add("data:" + new String(d, StandardCharsets.UTF_8)));
+        client.on("end", () -> log.add("end"));
+        client.on("close", (Boolean hadError) -> log.add("close:" + hadError));
     }
 
     // ---------------------------------------------------------------- D11
 
     @Test
     void twoHundredFiftyThreeFdsTravelInOneMessage() {
-        int[] fds = h.fileFds("m", 253);
+        int[] fds = files.openAll("m", 253);
         List<String> contents = new ArrayList<>();
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             recordClient(client, contents);
             peer.write(new Message(bytes("x"), fds), err -> {
                 for (int fd : fds) Fds.close(fd);
             });
             peer.end();
         });
-        h.run();
-        assertEquals(List.of("fds:253", "data:x", "end", "close:false"), h.log);
-        assertEquals(expected("m", 253), contents);
-        finish();
+        kit.run();
+        assertEquals(List.of("fds:253", "data:x", "end", "close:false"), log.all());
+        assertEquals(contents("m", 253), contents);
     }
 
     @Test
     void sixHundredFdsAreSplitOverSeveralMessagesInOrder() {
-        int[] fds = h.fileFds("m", 600);
+        int[] fds = files.openAll("m", 600);
         List<String> contents = new ArrayList<>();
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             recordClient(client, contents);
             peer.write(new Message(bytes("0123456789"), fds), err -> {
-                h.log.add("cb:" + code(err));
+                log.add("cb:" + code(err));
                 for (int fd : fds) Fds.close(fd);
             });
             peer.end();
         });
-        h.run();
+        kit.run();
         // 253 + 253 with one byte each, then the last 94 with the rest of the data.
         assertEquals(List.of("cb:null", "fds:253", "data:0", "fds:253", "data:1", "fds:94", "data:23456789",
-                "end", "close:false"), h.log);
-        assertEquals(expected("m", 600), contents);
-        finish();
+                "end", "close:false"), log.all());
+        assertEquals(contents("m", 600), contents);
     }
 
     @Test
     void tooManyFdsForTheDataThrowsAndSendsNothing() {
-        int[] fds = h.fileFds("m", 600);
-        h.connect((client, peer) -> {
+        int[] fds = files.openAll("m", 600);
+        kit.pair((client, peer) -> {
             recordClient(client, new ArrayList<>());
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                    () -> peer.write(new Message(bytes("x"), fds), err -> h.log.add("cb:" + code(err))));
-            h.log.add("threw " + e.code() + " pending=" + peer.writableLength());
+                    () -> peer.write(new Message(bytes("x"), fds), err -> log.add("cb:" + code(err))));
+            log.add("threw " + e.code() + " pending=" + peer.writableLength());
             peer.end();
         });
-        h.run();
-        assertEquals(List.of("threw ERR_OUT_OF_RANGE pending=0", "end", "close:false"), h.log);
+        kit.run();
+        assertEquals(List.of("threw ERR_OUT_OF_RANGE pending=0", "end", "close:false"), log.all());
         // Never sent, still the caller's.
-        assertEquals("m0", contentOf(fds[0]));
-        assertEquals("m599", contentOf(fds[599]));
+        assertEquals("m0", ContentFiles.read(fds[0]));
+        assertEquals("m599", ContentFiles.read(fds[599]));
         for (int fd : fds) Fds.close(fd);
-        finish();
     }
 
     @Test
     void waitingFdOnlyFdsCountTowardsTheNextWritesLimit() {
-        int[] first = h.fileFds("w", 253);
-        int extra = h.fileFd("extra");
+        int[] first = files.openAll("w", 253);
+        int extra = files.open("extra");
         List<String> contents = new ArrayList<>();
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             recordClient(client, contents);
-            peer.write(first, err -> h.log.add("cb first:" + code(err)));
+            peer.write(first, err -> log.add("cb first:" + code(err)));
             // 254 fds would need two messages, so two bytes: one is refused, two are fine.
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                     () -> peer.write(new Message(bytes("y"), extra)));
-            h.log.add("threw " + e.code());
-            peer.write(new Message(bytes("yz"), extra), err -> h.log.add("cb extra:" + code(err)));
+            log.add("threw " + e.code());
+            peer.write(new Message(bytes("yz"), extra), err -> log.add("cb extra:" + code(err)));
             peer.end();
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("threw ERR_OUT_OF_RANGE", "cb first:null", "cb extra:null",
-                "fds:253", "data:y", "fds:1", "data:z", "end", "close:false"), h.log);
-        List<String> want = new ArrayList<>(expected("w", 253));
+                "fds:253", "data:y", "fds:1", "data:z", "end", "close:false"), log.all());
+        List<String> want = new ArrayList<>(contents("w", 253));
         want.add("extra");
         assertEquals(want, contents);
         for (int fd : first) Fds.close(fd);
         Fds.close(extra);
-        finish();
     }
 
     // ---------------------------------------------------------------- D12
 
     @Test
     void invalidFdsThrowAtWriteAndNothingIsQueued() {
-        int good = h.fileFd("good");
-        int closed = h.fileFd("closed");
+        int good = files.open("good");
+        int closed = files.open("closed");
         Fds.close(closed);
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             recordClient(client, new ArrayList<>());
             List<Executable> calls = List.of(
-                    () -> peer.write(new int[] {-1}, err -> h.log.add("cb -1")),
-                    () -> peer.write(new int[] {closed}, err -> h.log.add("cb closed")),
-                    () -> peer.write(new Message(bytes("x"), good, closed), err -> h.log.add("cb good+closed")),
-                    () -> peer.end(new Message(bytes("x"), -1), err -> h.log.add("cb end")));
+                    () -> peer.write(new int[] {-1}, err -> log.add("cb -1")),
+                    () -> peer.write(new int[] {closed}, err -> log.add("cb closed")),
+                    () -> peer.write(new Message(bytes("x"), good, closed), err -> log.add("cb good+closed")),
+                    () -> peer.end(new Message(bytes("x"), -1), err -> log.add("cb end")));
             for (Executable call : calls) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-                h.log.add(((CodedError) e).code() + " pending=" + peer.writableLength()
+                log.add(((CodedError) e).code() + " pending=" + peer.writableLength()
                         + " ended=" + peer.writableEnded());
             }
             peer.end();
         });
-        h.run();
+        kit.run();
         // No callback ran, and the peer got neither bytes nor fds.
         assertEquals(List.of("ERR_INVALID_FD pending=0 ended=false", "ERR_INVALID_FD pending=0 ended=false",
                 "ERR_INVALID_FD pending=0 ended=false", "ERR_INVALID_FD pending=0 ended=false",
-                "end", "close:false"), h.log);
-        assertEquals("good", contentOf(good));
+                "end", "close:false"), log.all());
+        assertEquals("good", ContentFiles.read(good));
         Fds.close(good);
-        finish();
     }
 
     @Test
     void fdClosedBetweenWriteAndSendFailsWithEbadf() {
-        int a = h.fileFd("A");
-        h.connect((client, peer) -> {
-            client.on("data", (byte[] d) -> h.log.add("client data"));
-            client.on("fds", (int[] fds) -> h.log.add("client fds"));
-            client.on("end", () -> h.log.add("client end"));
-            peer.on("error", (Throwable e) -> h.log.add("error:" + code(e)));
-            peer.on("close", (Boolean hadError) -> h.log.add("close:" + hadError));
+        int a = files.open("A");
+        kit.pair((client, peer) -> {
+            client.on("data", (byte[] d) -> log.add("client data"));
+            client.on("fds", (int[] fds) -> log.add("client fds"));
+            client.on("end", () -> log.add("client end"));
+            peer.on("error", (Throwable e) -> log.add("error:" + code(e)));
+            peer.on("close", (Boolean hadError) -> log.add("close:" + hadError));
             peer.cork();
             peer.write(new Message(bytes("x"), a), err -> {
                 USocketException e = (USocketException) err;
-                h.log.add("cb:" + e.code() + " " + e.errno() + " " + e.syscall());
+                log.add("cb:" + e.code() + " " + e.errno() + " " + e.syscall());
             });
             Fds.close(a); // checked at write, gone at send
             peer.uncork();
-            h.log.add("destroyed:" + peer.destroyed());
+            log.add("destroyed:" + peer.destroyed());
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("destroyed:true", "cb:EBADF -9 write", "error:EBADF", "close:true", "client end"),
-                h.log);
-        finish();
+                log.all());
     }
 
     // ---------------------------------------------------------------- D13
@@ -232,16 +200,14 @@ class FdLimitsTest {
         assertEquals(List.of("connected", "data=1 queued=200", "close=false"), roomy.subList(1, 4), roomy.toString());
         // The 200 queued fds nobody read are closed with the socket (D14).
         assertEquals(roomy.get(0).replace("baseline=", "after="), roomy.get(4), roomy.toString());
-        finish();
     }
 
     /** Serves one connection that carries {@code count} fds and one byte to a child under {@code ulimit -n limit}. */
     private List<String> sendToChild(int limit, int count) throws IOException, InterruptedException {
-        FdPassingSupport parent = new FdPassingSupport(dir, 20_000);
-        try {
-            String path = dir.resolve("child-" + limit + ".sock").toString();
-            UServer server = new UServer(parent.loop);
-            int[] fds = parent.fileFds("c", count);
+        try (SocketTestKit parent = new SocketTestKit(Duration.ofSeconds(20))) {
+            String path = kit.path("child-" + limit + ".sock");
+            UServer server = new UServer(parent.loop());
+            int[] fds = files.openAll("c", count);
             server.on("connection", (USocket c) -> {
                 server.close();
                 parent.log.add("connection");
@@ -253,10 +219,7 @@ class FdLimitsTest {
                 c.end();
             });
             server.listen(path);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder("bash", "-c",
-                    "ulimit -n " + limit + " && exec \"$0\" -cp \"$1\" io.usocket.FdTruncationChild \"$2\"",
-                    java, System.getProperty("java.class.path"), path)
+            Process child = new ProcessBuilder(ChildProcess.javaCommandUnderUlimit(limit, FdTruncationChild.class, path))
                     .redirectErrorStream(true)
                     .start();
             parent.run();
@@ -264,12 +227,10 @@ class FdLimitsTest {
             if (!exited) child.destroyForcibly().waitFor();
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String where = "parent " + parent.log + ", child:\n" + out;
-            assertFalse(parent.log.contains(FdPassingSupport.GUARD), "the parent's loop did not finish: " + where);
+            assertFalse(parent.log.contains(SocketTestKit.GUARD), "the parent's loop did not finish: " + where);
             assertTrue(exited, "child still running: " + where);
             assertEquals(0, child.exitValue(), where);
             return Arrays.asList(out.strip().split("\n"));
-        } finally {
-            parent.close();
         }
     }
 }

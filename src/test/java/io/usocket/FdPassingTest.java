@@ -1,10 +1,10 @@
 package io.usocket;
 
-import static io.usocket.FdPassingSupport.code;
-import static io.usocket.FdPassingSupport.contentOf;
-import static io.usocket.FdPassingSupport.contentsAndClose;
-import static io.usocket.FdPassingSupport.descriptorsOf;
-import static io.usocket.FdPassingSupport.pathOf;
+import static io.usocket.ContentFiles.readAndCloseAll;
+import static io.usocket.EventLog.bytes;
+import static io.usocket.EventLog.code;
+import static io.usocket.TestFds.descriptorsOf;
+import static io.usocket.TestFds.pathOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,17 +15,15 @@ import io.usocket.internal.sys.NativeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * File-descriptor passing between two sockets of one loop: {@code read(size, count)} (SPEC D7),
@@ -38,53 +36,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FdPassingTest {
-    @TempDir
-    Path dir;
-    private FdPassingSupport h;
-    private int before;
-
-    @BeforeAll
-    static void loadNativeCode() {
-        EventLoop.create().close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        before = TestFds.openFdCount();
-        h = new FdPassingSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(10));
+    /** Made before a test opens its files: a number a test frees must not go to the loop's own descriptors. */
+    private final EventLoop loop = kit.loop();
+    private final EventLog log = kit.log;
+    private final ContentFiles files = new ContentFiles(kit.dir());
 
     /** {data, [contents of fds]}; reads and closes the fds. */
     private static String describe(Message m) {
         if (m == null) return "null";
         String data = m.data() == null ? "null" : new String(m.data(), StandardCharsets.UTF_8);
-        return "{" + data + "," + contentsAndClose(m.fds()) + "}";
+        return "{" + data + "," + readAndCloseAll(m.fds()) + "}";
     }
 
     private void logEndAndClose(USocket s, String who) {
-        s.on("end", () -> h.log.add(who + "end"));
-        s.on("close", (Boolean hadError) -> h.log.add(who + "close:" + hadError));
+        s.on("end", () -> log.add(who + "end"));
+        s.on("close", (Boolean hadError) -> log.add(who + "close:" + hadError));
     }
 
     // ---------------------------------------------------------------- D7 read(size, count)
 
     @Test
     void readSizeCountReturnsNullConsumingNothingWhileBytesOrFdsAreShort() {
-        int fd = h.fileFd("W");
+        int fd = files.open("W");
         int[] step = {0};
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             client.on("readable", () -> {
-                List<String> log = h.log;
                 switch (step[0]++) {
                     case 0 -> { // "hello" buffered, no fd yet
                         log.add("read(5,1)=" + describe(client.read(5, 1)));
@@ -105,157 +84,146 @@ class FdPassingTest {
             });
             peer.write(bytes("hello"));
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("read(5,1)=null", "read(6,null)=null", "read(6,0)=null", "buffered=5/0",
                 "read(11,1)=null", "read(10,2)=null", "buffered=10/1", "read(10,1)={helloworld,[W]}",
-                "read(1,0)=null", "end", "close:false"), h.log);
-        h.close();
-        TestFds.assertNoLeak(before);
+                "read(1,0)=null", "end", "close:false"), log.all());
     }
 
     @Test
     void readZeroOneGivesOnlyAnFdAndNullNullGivesEverything() {
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
-        int c = h.fileFd("C");
+        int a = files.open("A");
+        int b = files.open("B");
+        int c = files.open("C");
         int[] step = {0};
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             client.on("readable", () -> {
                 switch (step[0]++) {
                     case 0 -> {
-                        h.log.add("read(0,1)=" + describe(client.read(0, 1)));
-                        h.log.add("read(null,null)=" + describe(client.read(null, null)));
+                        log.add("read(0,1)=" + describe(client.read(0, 1)));
+                        log.add("read(null,null)=" + describe(client.read(null, null)));
                         peer.write(new Message(bytes("z!"), b, c));
                     }
                     case 1 -> {
-                        h.log.add("read(1,null)=" + describe(client.read(1, null)));
-                        h.log.add("read(null,null)=" + describe(client.read(null, null)));
-                        h.log.add("read(null,null)=" + describe(client.read(null, null)));
+                        log.add("read(1,null)=" + describe(client.read(1, null)));
+                        log.add("read(null,null)=" + describe(client.read(null, null)));
+                        log.add("read(null,null)=" + describe(client.read(null, null)));
                         peer.end();
                     }
-                    default -> h.log.add("read(null,null)=" + describe(client.read(null, null)));
+                    default -> log.add("read(null,null)=" + describe(client.read(null, null)));
                 }
             });
             peer.write(new Message(bytes("xy"), a));
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("read(0,1)={null,[A]}", "read(null,null)={xy,[]}",
                 "read(1,null)={z,[B, C]}", "read(null,null)={!,[]}", "read(null,null)={null,[]}",
-                "read(null,null)=null", "end", "close:false"), h.log);
+                "read(null,null)=null", "end", "close:false"), log.all());
         for (int fd : new int[] {a, b, c}) Fds.close(fd);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void atEofTheRemainderCountsForSizeAndEndFollowsTheReadThatEmptiedTheBuffer() {
-        int fd = h.fileFd("F");
-        h.connect((client, peer) -> {
+        int fd = files.open("F");
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             // Only read(size, count) reads: the fd condition must not hold 'end' back (D7).
-            client.on("readable", () -> h.log.add("read(10,1)=" + describe(client.read(10, 1))
+            client.on("readable", () -> log.add("read(10,1)=" + describe(client.read(10, 1))
                     + " ended=" + client.readableEnded()));
             peer.end(new Message(bytes("abc"), fd), err -> Fds.close(fd));
         });
-        h.run();
+        kit.run();
         // The bytes, the fd and EOF may come in one wakeup or several: any early reads find nothing.
-        List<String> log = h.log;
+        List<String> log = this.log.all();
         assertEquals(List.of("read(10,1)={abc,[F]} ended=false", "end", "close:false"),
                 log.subList(log.size() - 3, log.size()), log.toString());
         for (String e : log.subList(0, log.size() - 3)) assertEquals("read(10,1)=null ended=false", e, log.toString());
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void fdThatArrivesAfterItsBytesCompletesTheRead() {
-        int fd = h.fileFd("F");
+        int fd = files.open("F");
         int[] step = {0};
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             client.on("readable", () -> {
                 switch (step[0]++) {
                     case 0 -> {
-                        h.log.add("read(4,1)=" + describe(client.read(4, 1)));
+                        log.add("read(4,1)=" + describe(client.read(4, 1)));
                         // Plain bytes first, then a message whose fd belongs to them in the reader's eyes.
                         peer.write(new Message(bytes("efgh"), fd), err -> Fds.close(fd));
                     }
                     case 1 -> {
-                        h.log.add("read(4,1)=" + describe(client.read(4, 1)));
-                        h.log.add("read(4,0)=" + describe(client.read(4, 0)));
+                        log.add("read(4,1)=" + describe(client.read(4, 1)));
+                        log.add("read(4,0)=" + describe(client.read(4, 0)));
                         peer.end();
                     }
-                    default -> h.log.add("read(4,0)=" + describe(client.read(4, 0)));
+                    default -> log.add("read(4,0)=" + describe(client.read(4, 0)));
                 }
             });
             peer.write(bytes("abcd"));
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("read(4,1)=null", "read(4,1)={abcd,[F]}", "read(4,0)={efgh,[]}",
-                "read(4,0)=null", "end", "close:false"), h.log);
-        h.close();
-        TestFds.assertNoLeak(before);
+                "read(4,0)=null", "end", "close:false"), log.all());
     }
 
     /** The npm README: read(7, 1) is the only read, and run() must still return (D7). */
     @Test
     void npmReadmeFlowLetsTheLoopFinish() {
-        EventLoop loop = h.loop;
         UServer server = new UServer(loop);
         USocket client = new USocket(loop);
-        String path = dir.resolve("socket").toString();
+        String path = kit.path("socket");
         server.listen(path, () -> client.connect(path));
         server.on("connection", (USocket connection) -> {
             byte[] msg = bytes("message");
-            int fd = h.fileFd("the file");
+            int fd = files.open("the file");
             loop.setTimeout(() -> connection.end(new Message(msg, fd), err -> Fds.close(fd)), 50);
         });
         client.on("connected", () -> client.read(0));
         client.on("readable", () -> {
             Message msg = client.read(7, 1);
             if (msg == null) return;
-            h.log.add("received " + describe(msg));
+            log.add("received " + describe(msg));
             server.close();
             client.end();
         });
-        server.on("close", () -> h.log.add("server close"));
+        server.on("close", () -> log.add("server close"));
         logEndAndClose(client, "client ");
-        h.run();
+        kit.run();
         // The server's 'close' and the client's 'end' come from different sockets: their order is free.
-        assertEquals("received {message,[the file]}", h.log.get(0));
+        assertEquals("received {message,[the file]}", log.all().get(0));
         assertEquals(List.of("client end", "client close:false"),
-                h.log.stream().filter(e -> e.startsWith("client")).toList());
-        assertEquals(4, h.log.size(), h.log.toString());
-        assertTrue(h.log.contains("server close"), h.log.toString());
-        h.close();
-        TestFds.assertNoLeak(before);
+                log.all().stream().filter(e -> e.startsWith("client")).toList());
+        assertEquals(4, log.all().size(), log.toString());
+        assertTrue(log.contains("server close"), log.toString());
     }
 
     // ---------------------------------------------------------------- D8 'fds' event
 
     @Test
     void fdsEventComesBeforeItsBytesAndItsFdsAreNotQueued() {
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
-        int c = h.fileFd("C");
-        h.connect((client, peer) -> {
+        int a = files.open("A");
+        int b = files.open("B");
+        int c = files.open("C");
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
-            client.on("fds", (int[] fds) -> h.log.add("fds:" + contentsAndClose(fds)));
+            client.on("fds", (int[] fds) -> log.add("fds:" + readAndCloseAll(fds)));
             client.on("readable", () -> {
-                h.log.add("read(0,1)=" + describe(client.read(0, 1)) + " queued=" + client.queuedFds());
+                log.add("read(0,1)=" + describe(client.read(0, 1)) + " queued=" + client.queuedFds());
                 byte[] data = client.read();
-                if (data != null) h.log.add("data:" + new String(data, StandardCharsets.UTF_8));
+                if (data != null) log.add("data:" + new String(data, StandardCharsets.UTF_8));
             });
             // Two fd messages never share a recvmsg, so each batch has its own bytes.
             peer.write(new Message(bytes("first"), a));
             peer.write(new Message(bytes("second"), b, c));
             peer.end();
         });
-        h.run();
+        kit.run();
         // Both messages may arrive in one wakeup (up to 32 reads per wakeup, as libuv): then their
         // 'readable' events merge, but each batch's 'fds' still precede the bytes that came with it.
-        List<String> log = h.log;
+        List<String> log = this.log.all();
         assertEquals("fds:[A]", log.get(0), log.toString());
         assertEquals(List.of("end", "close:false"), log.subList(log.size() - 2, log.size()), log.toString());
         StringBuilder data = new StringBuilder();
@@ -274,46 +242,42 @@ class FdPassingTest {
         assertTrue(bc > 0 && bc < secondData, log.toString());
         assertTrue(firstData > 0, log.toString());
         for (int fd : new int[] {a, b, c}) Fds.close(fd);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void fdsEventPrecedesDataInFlowingMode() {
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
-        h.connect((client, peer) -> {
+        int a = files.open("A");
+        int b = files.open("B");
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
-            client.on("fds", (int[] fds) -> h.log.add("fds:" + contentsAndClose(fds)));
-            client.on("data", (byte[] d) -> h.log.add("data:" + new String(d, StandardCharsets.UTF_8)));
+            client.on("fds", (int[] fds) -> log.add("fds:" + readAndCloseAll(fds)));
+            client.on("data", (byte[] d) -> log.add("data:" + new String(d, StandardCharsets.UTF_8)));
             peer.write(new Message(bytes("one"), a));
             peer.write(new Message(bytes("two"), b));
             peer.end();
         });
-        h.run();
-        assertEquals(List.of("fds:[A]", "data:one", "fds:[B]", "data:two", "end", "close:false"), h.log);
+        kit.run();
+        assertEquals(List.of("fds:[A]", "data:one", "fds:[B]", "data:two", "end", "close:false"), log.all());
         Fds.close(a);
         Fds.close(b);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void withoutFdsListenerFdsWaitInTheQueue() {
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
-        h.connect((client, peer) -> {
+        int a = files.open("A");
+        int b = files.open("B");
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             client.on("readable", () -> {
                 if (client.readableLength() == 0) { // the EOF 'readable'
                     client.read();
                     return;
                 }
-                h.log.add("queued=" + client.queuedFds());
-                h.log.add("read(0,1)=" + describe(client.read(0, 1)));
-                h.log.add("read(0,1)=" + describe(client.read(0, 1)));
-                h.log.add("read(0,1)=" + describe(client.read(0, 1)));
-                h.log.add("read()=" + new String(client.read(), StandardCharsets.UTF_8));
+                log.add("queued=" + client.queuedFds());
+                log.add("read(0,1)=" + describe(client.read(0, 1)));
+                log.add("read(0,1)=" + describe(client.read(0, 1)));
+                log.add("read(0,1)=" + describe(client.read(0, 1)));
+                log.add("read()=" + new String(client.read(), StandardCharsets.UTF_8));
                 peer.end();
             });
             peer.write(new Message(bytes("m"), a, b), err -> {
@@ -321,31 +285,29 @@ class FdPassingTest {
                 Fds.close(b);
             });
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("queued=2", "read(0,1)={null,[A]}", "read(0,1)={null,[B]}", "read(0,1)=null",
-                "read()=m", "end", "close:false"), h.log);
-        h.close();
-        TestFds.assertNoLeak(before);
+                "read()=m", "end", "close:false"), log.all());
     }
 
     // ---------------------------------------------------------------- D9 unshift(data, fds)
 
     @Test
     void unshiftPutsBytesAndFdsBackInFront() {
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
-        h.connect((client, peer) -> {
+        int a = files.open("A");
+        int b = files.open("B");
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             client.on("readable", () -> {
                 Message first = client.read(2, 1);
                 if (first == null) return;
-                h.log.add("took " + new String(first.data(), StandardCharsets.UTF_8) + " + " + first.fds().length
+                log.add("took " + new String(first.data(), StandardCharsets.UTF_8) + " + " + first.fds().length
                         + " fd, left " + client.readableLength() + "/" + client.queuedFds());
                 client.unshift(first.data(), first.fds());
-                h.log.add("after unshift " + client.readableLength() + "/" + client.queuedFds());
+                log.add("after unshift " + client.readableLength() + "/" + client.queuedFds());
                 Message again = client.read(5, 2);
-                h.log.add("same fd number: " + (again.fds()[0] == first.fds()[0]));
-                h.log.add("read(5,2)=" + describe(again));
+                log.add("same fd number: " + (again.fds()[0] == first.fds()[0]));
+                log.add("read(5,2)=" + describe(again));
                 peer.end();
             });
             peer.write(new Message(bytes("hello"), a, b), err -> {
@@ -353,11 +315,9 @@ class FdPassingTest {
                 Fds.close(b);
             });
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("took he + 1 fd, left 3/1", "after unshift 5/2", "same fd number: true",
-                "read(5,2)={hello,[A, B]}", "end", "close:false"), h.log);
-        h.close();
-        TestFds.assertNoLeak(before);
+                "read(5,2)={hello,[A, B]}", "end", "close:false"), log.all());
     }
 
     // ---------------------------------------------------------------- D10 sending
@@ -367,22 +327,22 @@ class FdPassingTest {
         int size = 1 << 20;
         byte[] one = pattern(size, 1);
         byte[] two = pattern(size, 2);
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
+        int a = files.open("A");
+        int b = files.open("B");
         List<String> fdsSeen = new ArrayList<>();
         CRC32 crc = new CRC32();
         long[] received = {0};
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "client ");
             // Announced at once (not queued), even while nobody consumes the bytes.
-            client.on("fds", (int[] fds) -> fdsSeen.add(received[0] + ":" + contentsAndClose(fds)));
-            peer.write(new Message(one, a), err -> h.log.add("cb A:" + code(err)));
-            peer.write(new Message(two, b), err -> h.log.add("cb B:" + code(err)));
+            client.on("fds", (int[] fds) -> fdsSeen.add(received[0] + ":" + readAndCloseAll(fds)));
+            peer.write(new Message(one, a), err -> log.add("cb A:" + code(err)));
+            peer.write(new Message(two, b), err -> log.add("cb B:" + code(err)));
             peer.end();
             // The reader is paused for a while: the sender's sendmsg calls come back partial.
             client.pause();
-            h.loop.setTimeout(() -> {
-                h.log.add("sender blocked: " + (peer.bytesWritten() < 2L * size));
+            loop.setTimeout(() -> {
+                log.add("sender blocked: " + (peer.bytesWritten() < 2L * size));
                 client.on("data", (byte[] d) -> {
                     crc.update(d);
                     received[0] += d.length;
@@ -390,9 +350,9 @@ class FdPassingTest {
                 client.resume();
             }, 50);
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("sender blocked: true", "cb A:null", "cb B:null", "client end", "client close:false"),
-                h.log);
+                log.all());
         CRC32 want = new CRC32();
         want.update(one);
         want.update(two);
@@ -406,8 +366,6 @@ class FdPassingTest {
         assertTrue(fdsSeen.get(1).endsWith(":[B]"), fdsSeen.toString());
         Fds.close(a);
         Fds.close(b);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     private static byte[] pattern(int size, int seed) {
@@ -418,34 +376,32 @@ class FdPassingTest {
 
     @Test
     void writeWithFdsOnAFullSendBufferKeepsItsFdsForTheRetry() {
-        int a = h.fileFd("A");
+        int a = files.open("A");
         long[] filled = {0};
         long[] received = {0};
         byte[] last = new byte[1];
         List<String> fdsSeen = new ArrayList<>();
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "client ");
             filled[0] = fillSendBuffer(peer.fd);
-            peer.write(new Message(bytes("x"), a), err -> h.log.add("cb:" + code(err) + " open:" + Fds.isOpen(a)));
+            peer.write(new Message(bytes("x"), a), err -> log.add("cb:" + code(err) + " open:" + Fds.isOpen(a)));
             // Still queued: the first sendmsg hit EAGAIN before any byte left, so the fd did not either.
-            h.log.add("pending after write: " + peer.writableLength());
+            log.add("pending after write: " + peer.writableLength());
             peer.end();
-            client.on("fds", (int[] fds) -> fdsSeen.add(received[0] + ":" + contentsAndClose(fds)));
+            client.on("fds", (int[] fds) -> fdsSeen.add(received[0] + ":" + readAndCloseAll(fds)));
             client.on("data", (byte[] d) -> {
                 received[0] += d.length;
                 last[0] = d[d.length - 1];
             });
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("pending after write: 1", "cb:null open:true", "client end", "client close:false"),
-                h.log);
+                log.all());
         assertEquals(filled[0] + 1, received[0]);
         assertEquals('x', last[0]);
         assertEquals(1, fdsSeen.size(), fdsSeen.toString());
         assertTrue(fdsSeen.get(0).endsWith(":[A]"), fdsSeen.toString());
         Fds.close(a);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     /** Writes to the non-blocking socket behind the library's back until even one byte does not fit. */
@@ -467,69 +423,65 @@ class FdPassingTest {
 
     @Test
     void fdOnlyWritesRideOnTheNextBytesInOrder() {
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
-        int c = h.fileFd("C");
-        int d = h.fileFd("D");
+        int a = files.open("A");
+        int b = files.open("B");
+        int c = files.open("C");
+        int d = files.open("D");
         List<String> clientLog = new ArrayList<>();
-        h.connect((client, peer) -> {
-            client.on("fds", (int[] fds) -> clientLog.add("fds:" + contentsAndClose(fds)));
+        kit.pair((client, peer) -> {
+            client.on("fds", (int[] fds) -> clientLog.add("fds:" + readAndCloseAll(fds)));
             client.on("data", (byte[] data) -> clientLog.add("data:" + new String(data, StandardCharsets.UTF_8)));
             client.on("end", () -> clientLog.add("end"));
-            peer.write(new int[] {a}, err -> h.log.add("cb A:" + code(err) + " open:" + Fds.isOpen(a)));
-            peer.write(new int[] {b, c}, err -> h.log.add("cb BC:" + code(err)));
-            h.log.add("pending fds wait");
-            h.loop.setTimeout(() -> {
-                h.log.add("write D");
-                peer.write(new Message(bytes("data"), d), err -> h.log.add("cb D:" + code(err)));
+            peer.write(new int[] {a}, err -> log.add("cb A:" + code(err) + " open:" + Fds.isOpen(a)));
+            peer.write(new int[] {b, c}, err -> log.add("cb BC:" + code(err)));
+            log.add("pending fds wait");
+            loop.setTimeout(() -> {
+                log.add("write D");
+                peer.write(new Message(bytes("data"), d), err -> log.add("cb D:" + code(err)));
                 peer.end();
             }, 30);
         });
-        h.run();
-        assertEquals(List.of("pending fds wait", "write D", "cb A:null open:true", "cb BC:null", "cb D:null"), h.log);
+        kit.run();
+        assertEquals(List.of("pending fds wait", "write D", "cb A:null open:true", "cb BC:null", "cb D:null"), log.all());
         assertEquals(List.of("fds:[A, B, C, D]", "data:data", "end"), clientLog);
         for (int fd : new int[] {a, b, c, d}) Fds.close(fd);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void endingWhileFdOnlyFdsWaitFailsThatWrite() {
-        int a = h.fileFd("A");
-        h.connect((client, peer) -> {
+        int a = files.open("A");
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "client ");
-            peer.on("error", (Throwable e) -> h.log.add("error:" + code(e)));
-            peer.on("close", (Boolean hadError) -> h.log.add("close:" + hadError));
-            peer.on("finish", () -> h.log.add("finish"));
-            peer.write(new int[] {a}, err -> h.log.add("cb:" + code(err)));
+            peer.on("error", (Throwable e) -> log.add("error:" + code(e)));
+            peer.on("close", (Boolean hadError) -> log.add("close:" + hadError));
+            peer.on("finish", () -> log.add("finish"));
+            peer.write(new int[] {a}, err -> log.add("cb:" + code(err)));
             peer.end();
-            h.log.add("destroyed:" + peer.destroyed());
+            log.add("destroyed:" + peer.destroyed());
         });
-        h.run();
-        List<String> peerLog = h.log.stream().filter(s -> !s.startsWith("client")).toList();
+        kit.run();
+        List<String> peerLog = log.all().stream().filter(s -> !s.startsWith("client")).toList();
         assertEquals(List.of("destroyed:true", "cb:ERR_FDS_WITHOUT_DATA", "error:ERR_FDS_WITHOUT_DATA", "close:true"),
                 peerLog);
-        assertTrue(h.log.containsAll(List.of("client end", "client close:false")), h.log.toString());
+        assertTrue(log.all().containsAll(List.of("client end", "client close:false")), log.toString());
         // The fd was never sent and is still the caller's.
-        assertEquals("A", contentOf(a));
+        assertEquals("A", ContentFiles.read(a));
         Fds.close(a);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     // ---------------------------------------------------------------- D14 ownership
 
     @Test
     void fdsStillQueuedAtCloseAreClosedByTheLibrary() {
-        int a = h.fileFd("A");
-        int b = h.fileFd("B");
+        int a = files.open("A");
+        int b = files.open("B");
         Path fileA = pathOf(a);
         Path fileB = pathOf(b);
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             // Bytes are consumed, the fds never are.
-            client.on("data", (byte[] d) -> h.log.add("data:" + new String(d, StandardCharsets.UTF_8)));
-            client.on("end", () -> h.log.add("queued=" + client.queuedFds() + " open copies="
+            client.on("data", (byte[] d) -> log.add("data:" + new String(d, StandardCharsets.UTF_8)));
+            client.on("end", () -> log.add("queued=" + client.queuedFds() + " open copies="
                     + descriptorsOf(fileA) + "," + descriptorsOf(fileB)));
             peer.write(new Message(bytes("x"), a, b), err -> {
                 Fds.close(a);
@@ -537,78 +489,72 @@ class FdPassingTest {
             });
             peer.end();
         });
-        h.run();
-        assertEquals(List.of("data:x", "end", "queued=2 open copies=1,1", "close:false"), h.log);
+        kit.run();
+        assertEquals(List.of("data:x", "end", "queued=2 open copies=1,1", "close:false"), log.all());
         assertEquals(0, descriptorsOf(fileA));
         assertEquals(0, descriptorsOf(fileB));
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void fdsStillQueuedAtDestroyAreClosedByTheLibrary() {
-        int a = h.fileFd("A");
+        int a = files.open("A");
         Path fileA = pathOf(a);
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "client ");
-            peer.on("close", (Boolean hadError) -> h.log.add("peer close:" + hadError));
+            peer.on("close", (Boolean hadError) -> log.add("peer close:" + hadError));
             client.on("readable", () -> {
-                h.log.add("queued=" + client.queuedFds() + " open copies=" + descriptorsOf(fileA));
+                log.add("queued=" + client.queuedFds() + " open copies=" + descriptorsOf(fileA));
                 client.destroy();
             });
             peer.write(new Message(bytes("x"), a), err -> Fds.close(a));
         });
-        h.run();
-        assertEquals(List.of("queued=1 open copies=1", "client close:false", "peer close:false"), h.log);
+        kit.run();
+        assertEquals(List.of("queued=1 open copies=1", "client close:false", "peer close:false"), log.all());
         assertEquals(0, descriptorsOf(fileA));
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void fdsGivenToWriteStayTheCallersAfterTheCallback() {
-        int a = h.fileFd("A");
+        int a = files.open("A");
         int[] pipe = Fds.pipe();
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "client ");
             client.on("readable", () -> {
                 Message m = client.read(1, 2);
                 if (m == null) return;
                 // The received write end reaches the same pipe: bytes written through it come out here.
-                FdPassingSupport.writeText(m.fds()[1], "through the passed pipe");
-                h.log.add("pipe:" + FdPassingSupport.readSome(pipe[0]));
-                h.log.add("file:" + contentOf(m.fds()[0]));
+                ContentFiles.writeText(m.fds()[1], "through the passed pipe");
+                log.add("pipe:" + ContentFiles.readSome(pipe[0]));
+                log.add("file:" + ContentFiles.read(m.fds()[0]));
                 Fds.close(m.fds()[0]);
                 Fds.close(m.fds()[1]);
             });
             peer.write(new Message(bytes("x"), a, pipe[1]), err -> {
-                h.log.add("cb:" + code(err) + " open:" + Fds.isOpen(a) + "," + Fds.isOpen(pipe[1]));
+                log.add("cb:" + code(err) + " open:" + Fds.isOpen(a) + "," + Fds.isOpen(pipe[1]));
                 peer.end();
             });
         });
-        h.run();
+        kit.run();
         assertEquals(List.of("cb:null open:true,true", "pipe:through the passed pipe", "file:A",
-                "client end", "client close:false"), h.log);
+                "client end", "client close:false"), log.all());
         // Still open after the loop is gone: the library never closes what it was given to send.
         assertTrue(Fds.isOpen(a));
-        FdPassingSupport.writeText(pipe[1], "still mine");
-        assertEquals("still mine", FdPassingSupport.readSome(pipe[0]));
+        ContentFiles.writeText(pipe[1], "still mine");
+        assertEquals("still mine", ContentFiles.readSome(pipe[0]));
         Fds.close(a);
         Fds.close(pipe[0]);
         Fds.close(pipe[1]);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     // ---------------------------------------------------------------- D15 no stall
 
     @Test
     void readerWaitingForFdsKeepsReadingPastTheHighWaterMark() {
-        int a = h.fileFd("A");
+        int a = files.open("A");
         byte[] bulk = new byte[100_000];
         Arrays.fill(bulk, (byte) 'p');
         int[] maxWhileWaiting = {0};
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             client.on("readable", () -> {
                 Message m = client.read(null, 1);
@@ -616,61 +562,55 @@ class FdPassingTest {
                     maxWhileWaiting[0] = Math.max(maxWhileWaiting[0], client.readableLength());
                     return;
                 }
-                h.log.add("got " + m.data().length + " bytes ending in " + (char) m.data()[m.data().length - 1]
-                        + " and " + contentsAndClose(m.fds()));
+                log.add("got " + m.data().length + " bytes ending in " + (char) m.data()[m.data().length - 1]
+                        + " and " + readAndCloseAll(m.fds()));
                 peer.end();
             });
             peer.write(bulk);
             peer.write(new Message(bytes("z"), a), err -> Fds.close(a));
         });
-        h.run();
-        assertEquals(List.of("got 100001 bytes ending in z and [A]", "end", "close:false"), h.log);
+        kit.run();
+        assertEquals(List.of("got 100001 bytes ending in z and [A]", "end", "close:false"), log.all());
         assertTrue(maxWhileWaiting[0] > 16 * 1024, "buffered while waiting: " + maxWhileWaiting[0]);
-        h.close();
-        TestFds.assertNoLeak(before);
     }
 
     @Test
     void readAskingForMoreThanTheHighWaterMarkAfterItsFdArrivedGetsAllTheBytes() {
-        int a = h.fileFd("A");
+        int a = files.open("A");
         byte[] bulk = new byte[100_000];
         Arrays.fill(bulk, (byte) 'q');
-        h.connect((client, peer) -> {
+        kit.pair((client, peer) -> {
             logEndAndClose(client, "");
             client.on("readable", () -> {
                 Message m = client.read(100_001, 1);
                 if (m == null) return;
-                h.log.add("got " + m.data().length + " bytes starting with " + (char) m.data()[0]
-                        + " and " + contentsAndClose(m.fds()));
+                log.add("got " + m.data().length + " bytes starting with " + (char) m.data()[0]
+                        + " and " + readAndCloseAll(m.fds()));
                 peer.end();
             });
             // The fd comes first, so fds are not short: only the bytes are, far above 16 KiB.
             peer.write(new Message(bytes("z"), a), err -> Fds.close(a));
             peer.write(bulk);
         });
-        h.run();
-        assertEquals(List.of("got 100001 bytes starting with z and [A]", "end", "close:false"), h.log);
-        h.close();
-        TestFds.assertNoLeak(before);
+        kit.run();
+        assertEquals(List.of("got 100001 bytes starting with z and [A]", "end", "close:false"), log.all());
     }
 
     @Test
     void receivedFdsAreCloseOnExec() {
-        int a = h.fileFd("A");
+        int a = files.open("A");
         // The sender's copy is not close-on-exec: the flag must come from the receiving side (D13, D19).
         assertEquals(0, LibC.INSTANCE.fcntl(a, io.usocket.internal.sys.Sys.F_SETFD, 0));
-        assertFalse(FdPassingSupport.isCloexec(a));
-        h.connect((client, peer) -> {
+        assertFalse(TestFds.isCloexec(a));
+        kit.pair((client, peer) -> {
             client.on("fds", (int[] fds) -> {
-                h.log.add("cloexec:" + FdPassingSupport.isCloexec(fds[0]) + " " + contentsAndClose(fds));
+                log.add("cloexec:" + TestFds.isCloexec(fds[0]) + " " + readAndCloseAll(fds));
                 client.end();
             });
             client.resume();
             peer.write(new Message(bytes("x"), a), err -> Fds.close(a));
         });
-        h.run();
-        assertEquals(List.of("cloexec:true [A]"), h.log);
-        h.close();
-        TestFds.assertNoLeak(before);
+        kit.run();
+        assertEquals(List.of("cloexec:true [A]"), log.all());
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.usocket.examples.FdServerExample;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,9 +21,7 @@ class FdServerExampleTest {
     @Test
     void workerReadsTheSupervisorsFileThroughThePassedFd() throws Exception {
         int before = TestFds.openFdCount();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process supervisor = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                FdServerExample.class.getName())
+        Process supervisor = new ProcessBuilder(ChildProcess.javaCommand(FdServerExample.class))
                 .redirectErrorStream(true)
                 .start();
         assertTrue(supervisor.waitFor(45, TimeUnit.SECONDS), "the supervisor did not finish");

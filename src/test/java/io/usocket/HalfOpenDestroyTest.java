@@ -1,21 +1,17 @@
 package io.usocket;
 
-import static io.usocket.StreamLog.bytes;
-import static io.usocket.StreamLog.code;
+import static io.usocket.EventLog.bytes;
+import static io.usocket.EventLog.code;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * allowHalfOpen (SPEC D3), end/write-after-end (N14), writes to a gone peer (N15), destroy
@@ -23,29 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HalfOpenDestroyTest {
-    @TempDir
-    Path dir;
-
-    private int fdsBefore;
-    private final StreamLog log = new StreamLog();
-
-    @BeforeAll
-    static void warmUp(@TempDir Path tmp) {
-        StreamLog.warmUp(tmp);
-    }
-
-    @BeforeEach
-    void countFds() {
-        fdsBefore = TestFds.openFdCount();
-    }
-
-    @AfterEach
-    void noLeak() {
-        TestFds.assertNoLeak(fdsBefore);
-    }
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit();
+    private final EventLog log = kit.log;
+    private final EventLoop loop = kit.loop();
 
     private String path() {
-        return dir.resolve("s.sock").toString();
+        return kit.path("s.sock");
     }
 
     private static final String[] ALL = {"data", "end", "prefinish", "finish", "close", "error"};
@@ -53,15 +33,13 @@ class HalfOpenDestroyTest {
     /** 04 lines 013-020: the server side ends itself when the client's EOF arrives. */
     @Test
     void allowHalfOpenFalseEndsTheWritableSideOnEof() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                log.trace(s, "S", true, "data", "end", "finish", "close", "error");
-                log.trace(c, "C", true, "data", "end", "finish", "close", "error");
-                log.log("S allowHalfOpen=" + s.allowHalfOpen() + " C allowHalfOpen=" + c.allowHalfOpen());
-                c.end("hi");
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            log.traceStream(s, "S", true, "data", "end", "finish", "close", "error");
+            log.traceStream(c, "C", true, "data", "end", "finish", "close", "error");
+            log.add("S allowHalfOpen=" + s.allowHalfOpen() + " C allowHalfOpen=" + c.allowHalfOpen());
+            c.end("hi");
+        });
+        loop.run();
         assertEquals(List.of(
                 "S allowHalfOpen=false C allowHalfOpen=false",
                 "S data \"hi\" [rs=open destroyed=false]",
@@ -79,31 +57,29 @@ class HalfOpenDestroyTest {
     void allowHalfOpenFalseFlushesPendingWritesBeforeEnding() {
         int size = 1 << 20;
         long[] received = {0};
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                byte[] big = new byte[size];
-                for (int i = 0; i < size; i++) big[i] = (byte) i;
-                log.log("S write 1 MiB returned " + s.write(big, err -> log.log("S write cb " + code(err))));
-                s.on("end", () -> log.log("S end: writableLength>0=" + (s.writableLength() > 0)
-                        + " writableEnded=" + s.writableEnded()));
-                s.on("finish", () -> log.log("S finish: bytesWritten=" + s.bytesWritten()));
-                s.on("close", (Boolean h) -> log.log("S close hadError=" + h));
-                // The client does not read yet: most of the megabyte waits in the server's queue.
-                c.end();
-                loop.setTimeout(() -> {
-                    log.log("C resume");
-                    c.on("data", (byte[] d) -> {
-                        for (byte b : d) {
-                            if (b != (byte) received[0]) throw new AssertionError("byte " + received[0] + " corrupt");
-                            received[0]++;
-                        }
-                    });
-                }, 50);
-                c.on("end", () -> log.log("C end after " + received[0] + " bytes"));
-                c.on("close", (Boolean h) -> log.log("C close hadError=" + h));
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            byte[] big = new byte[size];
+            for (int i = 0; i < size; i++) big[i] = (byte) i;
+            log.add("S write 1 MiB returned " + s.write(big, err -> log.add("S write cb " + code(err))));
+            s.on("end", () -> log.add("S end: writableLength>0=" + (s.writableLength() > 0)
+                    + " writableEnded=" + s.writableEnded()));
+            s.on("finish", () -> log.add("S finish: bytesWritten=" + s.bytesWritten()));
+            s.on("close", (Boolean h) -> log.add("S close hadError=" + h));
+            // The client does not read yet: most of the megabyte waits in the server's queue.
+            c.end();
+            loop.setTimeout(() -> {
+                log.add("C resume");
+                c.on("data", (byte[] d) -> {
+                    for (byte b : d) {
+                        if (b != (byte) received[0]) throw new AssertionError("byte " + received[0] + " corrupt");
+                        received[0]++;
+                    }
+                });
+            }, 50);
+            c.on("end", () -> log.add("C end after " + received[0] + " bytes"));
+            c.on("close", (Boolean h) -> log.add("C close hadError=" + h));
+        });
+        loop.run();
         assertEquals(List.of(
                 "S write 1 MiB returned false",
                 "S end: writableLength>0=true writableEnded=false",
@@ -112,28 +88,26 @@ class HalfOpenDestroyTest {
                 "S finish: bytesWritten=" + size,
                 "S close hadError=false",
                 "C end after " + size + " bytes",
-                "C close hadError=false"), log.lines);
+                "C close hadError=false"), log.all());
     }
 
     /** 04 lines 001-012: with allowHalfOpen the server writes after 'end', then ends. */
     @Test
     void allowHalfOpenTrueKeepsTheWritableSideOpen() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), new SocketOptions().allowHalfOpen(true), new SocketOptions(), (s, c) -> {
-                log.trace(s, "S", true, "data", "end", "finish", "close", "error");
-                log.trace(c, "C", true, "data", "end", "finish", "close", "error");
-                log.log("S allowHalfOpen=" + s.allowHalfOpen() + " C allowHalfOpen=" + c.allowHalfOpen());
-                s.on("end", () -> {
-                    log.log("S write after end returned " + s.write("late-1"));
-                    loop.setTimeout(() -> {
-                        s.write("late-2");
-                        s.end("bye");
-                    }, 20);
-                });
-                c.end("hi");
+        SocketTestKit.pair(loop, path(), new SocketOptions().allowHalfOpen(true), new SocketOptions(), (c, s) -> {
+            log.traceStream(s, "S", true, "data", "end", "finish", "close", "error");
+            log.traceStream(c, "C", true, "data", "end", "finish", "close", "error");
+            log.add("S allowHalfOpen=" + s.allowHalfOpen() + " C allowHalfOpen=" + c.allowHalfOpen());
+            s.on("end", () -> {
+                log.add("S write after end returned " + s.write("late-1"));
+                loop.setTimeout(() -> {
+                    s.write("late-2");
+                    s.end("bye");
+                }, 20);
             });
-            loop.run();
-        }
+            c.end("hi");
+        });
+        loop.run();
         assertEquals(List.of(
                 "S allowHalfOpen=true C allowHalfOpen=false",
                 "S data \"hi\" [rs=open destroyed=false]",
@@ -152,19 +126,17 @@ class HalfOpenDestroyTest {
     /** N14, 04 lines 021-024 and 09 lines 032-034: write after end fails asynchronously, then destroys. */
     @Test
     void writeAfterEndFailsThenErrorThenClose() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                log.trace(c, "C", true, "finish", "close", "error");
-                s.resume();
-                c.end("x");
-                boolean[] sync = {true};
-                boolean r = c.write(bytes("after"), err -> log.log("C write cb " + code(err) + " sync=" + sync[0]));
-                sync[0] = false;
-                log.log("C write after end returned " + r + " writableEnded=" + c.writableEnded());
-                loop.nextTick(() -> log.log("C nextTick marker"));
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            log.traceStream(c, "C", true, "finish", "close", "error");
+            s.resume();
+            c.end("x");
+            boolean[] sync = {true};
+            boolean r = c.write(bytes("after"), err -> log.add("C write cb " + code(err) + " sync=" + sync[0]));
+            sync[0] = false;
+            log.add("C write after end returned " + r + " writableEnded=" + c.writableEnded());
+            loop.nextTick(() -> log.add("C nextTick marker"));
+        });
+        loop.run();
         assertEquals(List.of(
                 "C write after end returned false writableEnded=true",
                 "C write cb ERR_STREAM_WRITE_AFTER_END sync=false",
@@ -176,15 +148,13 @@ class HalfOpenDestroyTest {
     /** N14, 04 lines 025-028: end(cb) runs cb after 'prefinish' and before 'finish'; a second end() is a no-op whose cb still runs. */
     @Test
     void endTwiceRunsBothCallbacksBeforeFinish() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                log.trace(c, "C", false, ALL);
-                s.resume();
-                c.end(bytes("x"), err -> log.log("C first end cb " + code(err)));
-                c.end(err -> log.log("C second end cb " + code(err)));
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            log.traceStream(c, "C", false, ALL);
+            s.resume();
+            c.end(bytes("x"), err -> log.add("C first end cb " + code(err)));
+            c.end(err -> log.add("C second end cb " + code(err)));
+        });
+        loop.run();
         assertEquals(List.of(
                 "C prefinish",
                 "C first end cb null",
@@ -197,15 +167,13 @@ class HalfOpenDestroyTest {
     /** 04 lines 029-031: a second end(data) is a write after end: its cb and 'error' get ERR_STREAM_WRITE_AFTER_END. */
     @Test
     void secondEndWithDataIsWriteAfterEnd() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                log.trace(c, "C", false, "finish", "close", "error");
-                s.resume();
-                c.end("x");
-                c.end(bytes("y"), err -> log.log("C second end(data) cb " + code(err)));
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            log.traceStream(c, "C", false, "finish", "close", "error");
+            s.resume();
+            c.end("x");
+            c.end(bytes("y"), err -> log.add("C second end(data) cb " + code(err)));
+        });
+        loop.run();
         List<String> lines = log.of("C");
         // Node: error, cb, close (its close waits for the handle); here the cb may come first. Close is last.
         assertEquals(3, lines.size(), lines::toString);
@@ -217,20 +185,18 @@ class HalfOpenDestroyTest {
     /** N16, 04 lines 032-038 and 09 lines 020-025: destroy(err) on a connected socket. */
     @Test
     void destroyWithErrorEmitsErrorThenCloseAndPeerSeesEnd() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                log.trace(s, "S", true, "end", "finish", "close", "error");
-                log.trace(c, "C", true, ALL);
-                s.resume();
-                RuntimeException e = new RuntimeException("my failure");
-                c.on("error", (Throwable x) -> log.log("C error is same object: " + (x == e)));
-                USocket r = c.destroy(e);
-                log.log("C destroy returned this=" + (r == c) + " destroyed(sync)=" + c.destroyed());
-                loop.nextTick(() -> log.log("C nextTick marker"));
-                loop.setImmediate(() -> log.log("C setImmediate marker"));
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            log.traceStream(s, "S", true, "end", "finish", "close", "error");
+            log.traceStream(c, "C", true, ALL);
+            s.resume();
+            RuntimeException e = new RuntimeException("my failure");
+            c.on("error", (Throwable x) -> log.add("C error is same object: " + (x == e)));
+            USocket r = c.destroy(e);
+            log.add("C destroy returned this=" + (r == c) + " destroyed(sync)=" + c.destroyed());
+            loop.nextTick(() -> log.add("C nextTick marker"));
+            loop.setImmediate(() -> log.add("C setImmediate marker"));
+        });
+        loop.run();
         assertEquals(List.of(
                 "C destroy returned this=true destroyed(sync)=true",
                 "C error my failure [rs=closed destroyed=true]",
@@ -247,18 +213,16 @@ class HalfOpenDestroyTest {
     /** N16, 04 lines 039-043: destroy() emits only 'close'(false); a second destroy(err) is ignored. */
     @Test
     void destroyWithoutErrorEmitsOnlyClose() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                log.trace(s, "S", true, "end", "finish", "close", "error");
-                log.trace(c, "C", true, ALL);
-                s.resume();
-                c.write("partial");
-                c.destroy();
-                log.log("C destroyed=" + c.destroyed());
-                c.destroy(new RuntimeException("second destroy ignored"));
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            log.traceStream(s, "S", true, "end", "finish", "close", "error");
+            log.traceStream(c, "C", true, ALL);
+            s.resume();
+            c.write("partial");
+            c.destroy();
+            log.add("C destroyed=" + c.destroyed());
+            c.destroy(new RuntimeException("second destroy ignored"));
+        });
+        loop.run();
         assertEquals(List.of(
                 "C destroyed=true",
                 "C close hadError=false [rs=closed destroyed=true]"), log.of("C"));
@@ -271,16 +235,14 @@ class HalfOpenDestroyTest {
     /** N17, 04 lines 044-046: write after destroy returns false, cb ERR_STREAM_DESTROYED, no 'error'. */
     @Test
     void writeAfterDestroyFailsWithoutErrorEvent() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                log.trace(c, "C", false, "close", "error");
-                s.resume();
-                c.destroy();
-                boolean r = c.write(bytes("x"), err -> log.log("C write cb " + code(err)));
-                log.log("C write after destroy returned " + r);
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            log.traceStream(c, "C", false, "close", "error");
+            s.resume();
+            c.destroy();
+            boolean r = c.write(bytes("x"), err -> log.add("C write cb " + code(err)));
+            log.add("C write after destroy returned " + r);
+        });
+        loop.run();
         List<String> lines = log.of("C");
         assertEquals("C write after destroy returned false", lines.get(0));
         // Node runs the cb before 'close' (its close waits for the handle to close); the order is not asserted.
@@ -292,19 +254,17 @@ class HalfOpenDestroyTest {
     /** N18, 04 lines 047-049: destroy(err) while connecting. */
     @Test
     void destroyWhileConnectingFailsQueuedWrites() {
-        try (EventLoop loop = EventLoop.create()) {
-            UServer server = new UServer(loop);
-            server.on("connection", (USocket s) -> s.resume());
-            server.listen(path(), () -> {
-                USocket c = new USocket(loop, path());
-                log.trace(c, "C", true, "connect", "connected", "ready", "close", "error");
-                log.log("C connecting=" + c.connecting() + " rs=" + c.readyState());
-                c.write(bytes("queued"), err -> log.log("C queued write cb " + code(err)));
-                c.destroy(new RuntimeException("early"));
-                c.on("close", () -> server.close());
-            });
-            loop.run();
-        }
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.resume());
+        server.listen(path(), () -> {
+            USocket c = new USocket(loop, path());
+            log.traceStream(c, "C", true, "connect", "connected", "ready", "close", "error");
+            log.add("C connecting=" + c.connecting() + " rs=" + c.readyState());
+            c.write(bytes("queued"), err -> log.add("C queued write cb " + code(err)));
+            c.destroy(new RuntimeException("early"));
+            c.on("close", () -> server.close());
+        });
+        loop.run();
         assertEquals(List.of(
                 "C connecting=true rs=opening",
                 "C error early [rs=closed destroyed=true]",
@@ -315,22 +275,20 @@ class HalfOpenDestroyTest {
     /** 04 lines 052-059: end(data) before the connection is established is queued, then sent. */
     @Test
     void endWhileConnectingIsQueued() {
-        try (EventLoop loop = EventLoop.create()) {
-            UServer server = new UServer(loop);
-            server.on("connection", (USocket s) -> {
-                server.close();
-                s.on("data", (byte[] d) -> log.log("S data " + StreamLog.str(d)));
-                s.on("end", () -> log.log("S end"));
-            });
-            server.listen(path(), () -> {
-                USocket c = new USocket(loop, path());
-                log.trace(c, "C", true, "connect", "ready", "finish", "end", "close", "error");
-                c.end("early-end-data");
-                log.log("C after end(): connecting=" + c.connecting() + " writableEnded=" + c.writableEnded());
-                c.resume();
-            });
-            loop.run();
-        }
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            server.close();
+            s.on("data", (byte[] d) -> log.add("S data " + EventLog.str(d)));
+            s.on("end", () -> log.add("S end"));
+        });
+        server.listen(path(), () -> {
+            USocket c = new USocket(loop, path());
+            log.traceStream(c, "C", true, "connect", "ready", "finish", "end", "close", "error");
+            c.end("early-end-data");
+            log.add("C after end(): connecting=" + c.connecting() + " writableEnded=" + c.writableEnded());
+            c.resume();
+        });
+        loop.run();
         assertEquals(List.of(
                 "C after end(): connecting=true writableEnded=true",
                 "C connect [rs=readOnly destroyed=false]",
@@ -344,19 +302,17 @@ class HalfOpenDestroyTest {
     /** N15: a write to a peer that is gone: cb EPIPE, then 'error' EPIPE, then 'close'(true) (node v20, see report). */
     @Test
     void writeToDestroyedPeerFailsWithEpipe() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), new SocketOptions(), new SocketOptions().allowHalfOpen(true), (s, c) -> {
-                s.destroy();
-                c.on("end", () -> {
-                    boolean r = c.write(bytes("x"), err -> log.log("C write cb " + describe(err)));
-                    log.log("C write after peer destroy returned " + r);
-                });
-                c.on("error", (Throwable e) -> log.log("C error " + describe(e)));
-                c.on("close", (Boolean h) -> log.log("C close hadError=" + h));
-                c.resume();
+        SocketTestKit.pair(loop, path(), new SocketOptions(), new SocketOptions().allowHalfOpen(true), (c, s) -> {
+            s.destroy();
+            c.on("end", () -> {
+                boolean r = c.write(bytes("x"), err -> log.add("C write cb " + describe(err)));
+                log.add("C write after peer destroy returned " + r);
             });
-            loop.run();
-        }
+            c.on("error", (Throwable e) -> log.add("C error " + describe(e)));
+            c.on("close", (Boolean h) -> log.add("C close hadError=" + h));
+            c.resume();
+        });
+        loop.run();
         assertEquals(List.of(
                 "C write after peer destroy returned false",
                 "C write cb EPIPE errno=-32 syscall=write",
@@ -367,17 +323,15 @@ class HalfOpenDestroyTest {
     /** N15: a write pending in the queue when the (paused) peer is destroyed fails with EPIPE or ECONNRESET. */
     @Test
     void pendingWriteFailsWhenPeerIsDestroyed() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                s.pause();
-                boolean r = c.write(new byte[1 << 20], err -> log.log("C write cb " + code(err)));
-                log.log("C write returned " + r);
-                loop.setTimeout(s::destroy, 20);
-                c.on("error", (Throwable e) -> log.log("C error " + code(e)));
-                c.on("close", (Boolean h) -> log.log("C close hadError=" + h));
-            });
-            loop.run();
-        }
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            s.pause();
+            boolean r = c.write(new byte[1 << 20], err -> log.add("C write cb " + code(err)));
+            log.add("C write returned " + r);
+            loop.setTimeout(s::destroy, 20);
+            c.on("error", (Throwable e) -> log.add("C error " + code(e)));
+            c.on("close", (Boolean h) -> log.add("C close hadError=" + h));
+        });
+        loop.run();
         List<String> lines = log.of("C");
         assertEquals(4, lines.size(), lines::toString);
         assertEquals("C write returned false", lines.get(0));
@@ -393,26 +347,24 @@ class HalfOpenDestroyTest {
     @Test
     void destroyWithErrorFailsPendingWritesWithThatError() {
         List<String> cbs = new ArrayList<>();
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                s.pause();
-                int n = 0;
-                boolean r;
-                do {
-                    int i = n++;
-                    r = c.write(new byte[64 * 1024], err -> cbs.add("cb" + i + " " + code(err)));
-                } while (r && n < 1000);
-                c.end(err -> log.log("C end cb " + code(err)));
-                c.on("error", (Throwable e) -> log.log("C error " + code(e)));
-                c.on("close", (Boolean h) -> {
-                    log.log("C close hadError=" + h);
-                    s.destroy();
-                });
-                loop.setTimeout(() -> c.destroy(new RuntimeException("boom")), 20);
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            s.pause();
+            int n = 0;
+            boolean r;
+            do {
+                int i = n++;
+                r = c.write(new byte[64 * 1024], err -> cbs.add("cb" + i + " " + code(err)));
+            } while (r && n < 1000);
+            c.end(err -> log.add("C end cb " + code(err)));
+            c.on("error", (Throwable e) -> log.add("C error " + code(e)));
+            c.on("close", (Boolean h) -> {
+                log.add("C close hadError=" + h);
+                s.destroy();
             });
-            loop.run();
-        }
-        assertEquals(List.of("C error boom", "C close hadError=true", "C end cb boom"), log.lines);
+            loop.setTimeout(() -> c.destroy(new RuntimeException("boom")), 20);
+        });
+        loop.run();
+        assertEquals(List.of("C error boom", "C close hadError=true", "C end cb boom"), log.all());
         int firstFailed = cbs.indexOf(cbs.stream().filter(l -> l.endsWith(" boom")).findFirst().orElse(null));
         assertTrue(firstFailed >= 0, "some writes were still queued: " + cbs);
         for (int i = 0; i < cbs.size(); i++) {
@@ -423,27 +375,25 @@ class HalfOpenDestroyTest {
     /** Node v20: destroy() with writes still queued: their callbacks and end()'s get ERR_STREAM_DESTROYED; no 'error'. */
     @Test
     void destroyWithoutErrorFailsPendingWritesWithErrStreamDestroyed() {
-        try (EventLoop loop = EventLoop.create()) {
-            StreamLog.pair(loop, path(), (s, c) -> {
-                s.pause();
-                boolean r = c.write(new byte[1 << 20], err -> log.log("C write cb " + code(err)));
-                log.log("C write returned " + r);
-                c.end(err -> log.log("C end cb " + code(err)));
-                c.on("error", (Throwable e) -> log.log("C error " + code(e)));
-                c.on("finish", () -> log.log("C finish"));
-                c.on("close", (Boolean h) -> {
-                    log.log("C close hadError=" + h);
-                    s.destroy();
-                });
-                c.destroy();
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            s.pause();
+            boolean r = c.write(new byte[1 << 20], err -> log.add("C write cb " + code(err)));
+            log.add("C write returned " + r);
+            c.end(err -> log.add("C end cb " + code(err)));
+            c.on("error", (Throwable e) -> log.add("C error " + code(e)));
+            c.on("finish", () -> log.add("C finish"));
+            c.on("close", (Boolean h) -> {
+                log.add("C close hadError=" + h);
+                s.destroy();
             });
-            loop.run();
-        }
+            c.destroy();
+        });
+        loop.run();
         assertEquals(List.of(
                 "C write returned false",
                 "C close hadError=false",
                 "C write cb ERR_STREAM_DESTROYED",
-                "C end cb ERR_STREAM_DESTROYED"), log.lines);
+                "C end cb ERR_STREAM_DESTROYED"), log.all());
     }
 
     private static String describe(Throwable e) {

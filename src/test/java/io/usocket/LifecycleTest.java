@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,13 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A connection's life: connect events (SPEC D1), {@code 'close'(hadError)} (D2), the echo
@@ -35,36 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LifecycleTest {
-    @TempDir
-    Path dir;
-    private final LifecycleLog log = new LifecycleLog();
-    private EventLoop loop;
-    private int fdsBefore;
-
-    @BeforeAll
-    static void loadNativeCode() {
-        EventLoop.create().close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        loop = log.guardedLoop();
-        fdsBefore = TestFds.openFdCount();
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            assertFalse(log.contains(LifecycleLog.GUARD), "the loop had to be stopped by the guard: " + log.all());
-            TestFds.assertNoLeak(fdsBefore);
-        } finally {
-            loop.close();
-        }
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
-    }
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(5));
+    private final EventLog log = kit.log;
+    private final EventLoop loop = kit.loop();
 
     /** Records {@code events} of {@code s} as {@code "<name> <event> <readyState> destroyed=<b>"}. */
     private void traceState(USocket s, String name, String... events) {
@@ -81,7 +51,7 @@ class LifecycleTest {
 
     @Test
     void connectEmitsConnectConnectedReadyAndTheCallbackIsAOnceListenerOfConnected() {
-        String p = path("d1.sock");
+        String p = kit.path("d1.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> {
             log.add("S connection");
@@ -112,7 +82,7 @@ class LifecycleTest {
 
     @Test
     void pathConstructorCallbackRunsOnConnectedAfterEarlierListeners() {
-        String p = path("d1b.sock");
+        String p = kit.path("d1b.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> s.resume());
         server.listen(p, () -> {
@@ -130,7 +100,7 @@ class LifecycleTest {
 
     @Test
     void closeCarriesHadErrorAndZeroArgumentListenersWork() {
-        String p = path("d2.sock");
+        String p = kit.path("d2.sock");
         UServer server = new UServer(loop);
         USocketException boom = new USocketException("ERR_TEST", "boom");
         AtomicReference<Throwable> seen = new AtomicReference<>();
@@ -173,15 +143,15 @@ class LifecycleTest {
 
     @Test
     void echoRoundTripFollowsNodesOrderAndReadyStates() {
-        String p = path("a.sock");
+        String p = kit.path("a.sock");
         UServer server = new UServer(loop);
         List<String> serverSide = new ArrayList<>();
         server.on("connection", (USocket s) -> {
             log.add("S connection " + s.readyState());
             traceState(s, "S-sock", "connect", "connected", "ready", "end", "prefinish", "finish", "close");
             s.on("data", (byte[] d) -> {
-                log.add("S-sock data " + LifecycleLog.text(d) + " " + s.readyState());
-                s.write("echo:" + LifecycleLog.text(d));
+                log.add("S-sock data " + EventLog.text(d) + " " + s.readyState());
+                s.write("echo:" + EventLog.text(d));
             });
         });
         server.on("close", log.rec("server close"));
@@ -195,7 +165,7 @@ class LifecycleTest {
             log.add("C created connecting=" + c.connecting() + " " + c.readyState());
             c.write("hello".getBytes(StandardCharsets.UTF_8), () -> log.add("C write cb"));
             c.on("data", (byte[] d) -> {
-                log.add("C data " + LifecycleLog.text(d) + " " + c.readyState());
+                log.add("C data " + EventLog.text(d) + " " + c.readyState());
                 log.add("C ends");
                 c.end(() -> log.add("C end cb"));
             });
@@ -236,7 +206,7 @@ class LifecycleTest {
     /** node-truth 02, second scenario: the server writes and ends first; the client (allowHalfOpen=false) follows. */
     @Test
     void serverEndsFirstAndTheClientEndsInTurn() {
-        String p = path("b.sock");
+        String p = kit.path("b.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> {
             traceState(s, "S-sock", "end", "prefinish", "finish", "close");
@@ -246,7 +216,7 @@ class LifecycleTest {
         server.listen(p, () -> {
             USocket c = new USocket(loop, p);
             traceState(c, "C", "connect", "ready", "end", "prefinish", "finish", "close");
-            c.on("data", (byte[] d) -> log.add("C data " + LifecycleLog.text(d)));
+            c.on("data", (byte[] d) -> log.add("C data " + EventLog.text(d)));
             c.on("close", () -> server.close());
         });
         loop.run();
@@ -273,7 +243,7 @@ class LifecycleTest {
 
     @Test
     void setTimeoutEmitsTimeoutWithoutClosing() {
-        String p = path("to.sock");
+        String p = kit.path("to.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> s.resume());
         AtomicLong elapsed = new AtomicLong();
@@ -303,7 +273,7 @@ class LifecycleTest {
 
     @Test
     void activityPostponesTheTimeout() {
-        String p = path("to2.sock");
+        String p = kit.path("to2.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> {
             // traffic every 30 ms for ~150 ms keeps a 100 ms idle timeout from firing
@@ -332,7 +302,7 @@ class LifecycleTest {
 
     @Test
     void unrefServerLetsRunReturnWhileListeningAndRefUndoesIt() {
-        String p = path("unref.sock");
+        String p = kit.path("unref.sock");
         UServer server = new UServer(loop);
         server.on("close", log.rec("server close"));
         server.listen(p, log.rec("listening"));
@@ -340,7 +310,7 @@ class LifecycleTest {
         loop.run(); // returns: only an unref'd server is left
         assertEquals(List.of("listening"), log.all());
         assertTrue(server.listening());
-        assertTrue(LifecycleLog.isSocket(p));
+        assertTrue(SocketTestKit.isSocket(p));
 
         // still accepting meanwhile
         server.on("connection", (USocket s) -> {
@@ -363,7 +333,7 @@ class LifecycleTest {
 
     @Test
     void unrefSocketsLetRunReturnWhileConnected() {
-        String p = path("unref2.sock");
+        String p = kit.path("unref2.sock");
         UServer server = new UServer(loop);
         AtomicReference<USocket> accepted = new AtomicReference<>();
         AtomicReference<USocket> client = new AtomicReference<>();
@@ -408,10 +378,10 @@ class LifecycleTest {
 
     @Test
     void socketOptionsWithPathConnectsAtOnce() {
-        String p = path("opt.sock");
+        String p = kit.path("opt.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> {
-            log.add("S data " + LifecycleLog.text(d));
+            log.add("S data " + EventLog.text(d));
             s.end();
         }));
         server.listen(p, () -> {
@@ -434,13 +404,13 @@ class LifecycleTest {
      */
     @Test
     void socketOptionsWithFdAdoptsAConnectedSocket() {
-        int[] pair = LifecycleLog.socketPair();
+        int[] pair = SocketTestKit.socketPair();
         USocket a = new USocket(loop, new SocketOptions().fd(pair[0]));
         USocket b = new USocket(loop, new SocketOptions().fd(pair[1]));
         log.add("a " + a.readyState() + " connecting=" + a.connecting());
         log.trace(a, "a", "connect", "connected", "ready", "end", "finish", "close");
         log.trace(b, "b", "connect", "connected", "ready", "end", "finish", "close");
-        b.on("data", (byte[] d) -> log.add("b data " + LifecycleLog.text(d)));
+        b.on("data", (byte[] d) -> log.add("b data " + EventLog.text(d)));
         a.end("over the pair");
         a.resume();
         loop.run();
@@ -455,7 +425,7 @@ class LifecycleTest {
 
     @Test
     void callsFromOtherThreadsRunOnTheLoopAndReadOffTheLoopThrows() throws Exception {
-        String p = path("thr.sock");
+        String p = kit.path("thr.sock");
         UServer server = new UServer(loop);
         Set<String> listenerThreads = java.util.Collections.synchronizedSet(new HashSet<>());
         Consumer<String> rec = e -> {
@@ -464,7 +434,7 @@ class LifecycleTest {
         };
         server.on("connection", (USocket s) -> {
             rec.accept("S connection");
-            s.on("data", (byte[] d) -> rec.accept("S data " + LifecycleLog.text(d)));
+            s.on("data", (byte[] d) -> rec.accept("S data " + EventLog.text(d)));
             s.on("end", () -> rec.accept("S end"));
             s.on("close", () -> rec.accept("S close"));
         });
@@ -517,23 +487,23 @@ class LifecycleTest {
 
     @Test
     void listeningAcceptedConnectedAndAdoptedSocketsAreCloseOnExec() {
-        String p = path("cloexec.sock");
+        String p = kit.path("cloexec.sock");
         UServer server = new UServer(loop);
-        Set<Integer> before = LifecycleLog.socketFds();
+        Set<Integer> before = TestFds.socketFds();
         server.listen(p); // the loop is not running: bound here and now
-        Set<Integer> listenFds = new HashSet<>(LifecycleLog.socketFds());
+        Set<Integer> listenFds = new HashSet<>(TestFds.socketFds());
         listenFds.removeAll(before);
         assertEquals(1, listenFds.size(), "one new socket fd for the listener: " + listenFds);
         int listenFd = listenFds.iterator().next();
-        log.add("listening cloexec=" + LifecycleLog.isCloexec(listenFd));
+        log.add("listening cloexec=" + TestFds.isCloexec(listenFd));
 
         server.on("connection", (USocket s) -> {
-            log.add("accepted cloexec=" + LifecycleLog.isCloexec(s.fd));
+            log.add("accepted cloexec=" + TestFds.isCloexec(s.fd));
             s.resume();
         });
         USocket c = new USocket(loop, p, () -> {});
         c.on("connect", () -> {
-            log.add("connected cloexec=" + LifecycleLog.isCloexec(c.fd));
+            log.add("connected cloexec=" + TestFds.isCloexec(c.fd));
             c.end();
         });
         c.on("close", () -> server.close());
@@ -542,9 +512,9 @@ class LifecycleTest {
         io.usocket.internal.sys.NativeBuffer b = new io.usocket.internal.sys.NativeBuffer(8);
         assertEquals(0, io.usocket.internal.sys.LibC.INSTANCE.socketpair(1, 1, 0, b.address));
         int[] pair = {b.buf.getInt(0), b.buf.getInt(4)};
-        assertFalse(LifecycleLog.isCloexec(pair[0]));
+        assertFalse(TestFds.isCloexec(pair[0]));
         USocket adopted = new USocket(loop, new SocketOptions().fd(pair[0]));
-        log.add("adopted cloexec=" + LifecycleLog.isCloexec(pair[0]));
+        log.add("adopted cloexec=" + TestFds.isCloexec(pair[0]));
         adopted.destroy();
         Fds.close(pair[1]);
         loop.run();

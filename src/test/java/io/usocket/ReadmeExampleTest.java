@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReadmeExampleTest {
     @BeforeAll
-    static void loadNativeCode() {
-        EventLoop.create().close();
+    static void warmUp() {
+        SocketTestKit.warmUp();
     }
 
     @Test

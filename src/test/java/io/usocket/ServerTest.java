@@ -10,15 +10,13 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link UServer}: listen (N9, D4, N21), close (D5, N20), maxConnections (N22), getConnections
@@ -27,49 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ServerTest {
-    @TempDir
-    Path dir;
-    private final LifecycleLog log = new LifecycleLog();
-    private EventLoop loop;
-    private int fdsBefore;
-
-    @BeforeAll
-    static void loadNativeCode() {
-        EventLoop.create().close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        loop = log.guardedLoop();
-        fdsBefore = TestFds.openFdCount();
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            assertFalse(log.contains(LifecycleLog.GUARD), "the loop had to be stopped by the guard: " + log.all());
-            TestFds.assertNoLeak(fdsBefore);
-        } finally {
-            loop.close();
-        }
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
-    }
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(5));
+    private final EventLog log = kit.log;
+    private final EventLoop loop = kit.loop();
 
     /** Node's errStr shape (node-truth lib.js), with the temp dir shown as {@code <dir>}. */
     private String describe(Throwable t) {
-        USocketException e = (USocketException) t;
-        String d = dir.toString();
-        return "{code=" + e.code() + " errno=" + e.errno() + " syscall=" + e.syscall() + " address="
-                + String.valueOf(e.address()).replace(d, "<dir>") + " message=\"" + e.getMessage().replace(d, "<dir>") + "\"}";
+        return EventLog.describe((USocketException) t, kit.dir());
     }
 
     /** One client round trip on {@code server} (already listening on {@code p}); the server's handler must echo. */
     private void roundTrip(String p, String name) {
         USocket c = new USocket(loop, p);
-        c.on("data", (byte[] d) -> log.add(name + " got " + LifecycleLog.text(d)));
+        c.on("data", (byte[] d) -> log.add(name + " got " + EventLog.text(d)));
         c.on("close", (Boolean had) -> log.add(name + " close(" + had + ")"));
         c.end("ping");
     }
@@ -82,10 +51,10 @@ class ServerTest {
 
     @Test
     void listenReturnsTheServerIsListeningAtOnceAndEmitsListeningOnALaterTick() {
-        String p = path("a.sock");
+        String p = kit.path("a.sock");
         UServer server = new UServer(loop);
         server.on("listening", () -> log.add("listening event address=" + server.address().equals(p)
-                + " isSocket=" + LifecycleLog.isSocket(p)));
+                + " isSocket=" + SocketTestKit.isSocket(p)));
         UServer returned = server.listen(p, () -> {
             log.add("listen cb");
             server.on("close", log.rec("close event"));
@@ -116,10 +85,10 @@ class ServerTest {
 
     @Test
     void listenErrorComesOnTheNextTickBeforeOtherTicks() throws Exception {
-        String p = path("busy.sock");
+        String p = kit.path("busy.sock");
         Files.writeString(Path.of(p), "x");
         UServer server = new UServer(loop);
-        server.on("error", (Throwable e) -> log.add("error event " + LifecycleLog.code(e) + " listening=" + server.listening()));
+        server.on("error", (Throwable e) -> log.add("error event " + EventLog.code(e) + " listening=" + server.listening()));
         server.on("listening", log.rec("listening (unexpected)"));
         server.listen(p);
         log.add("sync-after-call");
@@ -133,8 +102,8 @@ class ServerTest {
 
     @Test
     void listenOnAStaleSocketFileReplacesIt() {
-        String p = path("stale.sock");
-        LifecycleLog.makeStaleSocket(p);
+        String p = kit.path("stale.sock");
+        SocketTestKit.staleSocket(p);
         UServer server = new UServer(loop);
         echo(server);
         server.on("error", (Throwable e) -> log.add("error " + describe(e)));
@@ -150,7 +119,7 @@ class ServerTest {
 
     @Test
     void listenOnALiveServersPathGivesEaddrinuseAndTheLiveServerKeepsWorking() {
-        String p = path("live.sock");
+        String p = kit.path("live.sock");
         UServer live = new UServer(loop);
         echo(live);
         live.on("connection", (USocket s) -> {
@@ -161,7 +130,7 @@ class ServerTest {
         thief.on("listening", log.rec("thief listening (unexpected)"));
         thief.on("error", (Throwable e) -> {
             log.add("thief error " + describe(e));
-            log.add("thief listening=" + thief.listening() + " file isSocket=" + LifecycleLog.isSocket(p));
+            log.add("thief listening=" + thief.listening() + " file isSocket=" + SocketTestKit.isSocket(p));
             roundTrip(p, "C");
         });
         live.listen(p, () -> thief.listen(p));
@@ -183,18 +152,18 @@ class ServerTest {
      */
     @Test
     void listenOnAPathBoundByAnotherSocketGivesEaddrinuse() {
-        String p = path("bound.sock");
+        String p = kit.path("bound.sock");
         int holder = io.usocket.internal.sys.LibC.INSTANCE.socket(1, 1 | 0x80000, 0);
         io.usocket.internal.sys.UnixAddress addr = io.usocket.internal.sys.UnixAddress.of(p);
         assertEquals(0, io.usocket.internal.sys.LibC.INSTANCE.bind(holder, addr.address(), addr.length()));
         try {
             UServer server = new UServer(loop);
             server.on("listening", log.rec("listening (unexpected)"));
-            server.on("error", (Throwable e) -> log.add("error " + LifecycleLog.code(e)));
+            server.on("error", (Throwable e) -> log.add("error " + EventLog.code(e)));
             server.listen(p);
             loop.run();
             assertEquals(List.of("error EADDRINUSE"), log.all());
-            assertTrue(LifecycleLog.isSocket(p));
+            assertTrue(SocketTestKit.isSocket(p));
         } finally {
             Fds.close(holder);
         }
@@ -202,10 +171,10 @@ class ServerTest {
 
     @Test
     void listenOnARegularFileGivesEaddrinuseAndLeavesItUntouchedThenTheServerCanListenElsewhere() throws Exception {
-        String p = path("regular.sock");
+        String p = kit.path("regular.sock");
         Files.writeString(Path.of(p), "precious");
         Object inodeBefore = Files.getAttribute(Path.of(p), "unix:ino", LinkOption.NOFOLLOW_LINKS);
-        String other = path("other.sock");
+        String other = kit.path("other.sock");
         UServer server = new UServer(loop);
         echo(server);
         server.on("connection", (USocket s) -> s.on("close", () -> server.close()));
@@ -233,7 +202,7 @@ class ServerTest {
 
     @Test
     void closeWithALiveConnectionStopsAcceptingAndClosesAfterTheLastConnection() {
-        String p = path("sc.sock");
+        String p = kit.path("sc.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> {
             s.resume();
@@ -280,11 +249,11 @@ class ServerTest {
     void closeOnANonListeningServerEmitsCloseAndPassesErrServerNotRunning() {
         UServer server = new UServer(loop);
         server.on("close", log.rec("close event emitted"));
-        server.on("error", (Throwable e) -> log.add("error event " + LifecycleLog.code(e)));
+        server.on("error", (Throwable e) -> log.add("error event " + EventLog.code(e)));
         AtomicReference<Throwable> err = new AtomicReference<>();
         server.close(e -> {
             err.set(e);
-            log.add("close cb " + LifecycleLog.code(e));
+            log.add("close cb " + EventLog.code(e));
         });
         log.add("close() returned");
         loop.run();
@@ -296,9 +265,9 @@ class ServerTest {
     @Test
     void closeTwice() {
         UServer server = new UServer(loop);
-        server.listen(path("close2.sock"), () -> {
+        server.listen(kit.path("close2.sock"), () -> {
             server.close(e -> log.add("first close cb err=" + e));
-            server.close(e -> log.add("second close cb " + LifecycleLog.code(e)));
+            server.close(e -> log.add("second close cb " + EventLog.code(e)));
             server.on("close", log.rec("close event"));
         });
         loop.run();
@@ -310,13 +279,13 @@ class ServerTest {
 
     @Test
     void secondListenThrowsAndCloseAllowsListeningAgain() {
-        String p = path("relisten.sock");
+        String p = kit.path("relisten.sock");
         UServer server = new UServer(loop);
         int[] n = {0};
         server.on("listening", () -> log.add("listening #" + (++n[0])));
         server.on("close", log.rec("close event"));
         server.listen(p, () -> {
-            InvalidStateException e = assertThrows(InvalidStateException.class, () -> server.listen(path("twice2.sock")));
+            InvalidStateException e = assertThrows(InvalidStateException.class, () -> server.listen(kit.path("twice2.sock")));
             log.add("threw " + e.code() + " " + e.getMessage());
             server.close(() -> server.listen(p, () -> server.close()));
         });
@@ -328,14 +297,14 @@ class ServerTest {
                 "threw ERR_SERVER_ALREADY_LISTEN Listen method has been called more than once without closing.",
                 "close event", "listening #2", "close event"), log.all());
         assertFalse(new File(p).exists());
-        assertFalse(new File(path("twice2.sock")).exists());
+        assertFalse(new File(kit.path("twice2.sock")).exists());
     }
 
     // ---- N22 ----
 
     @Test
     void overMaxConnectionsTheExtraConnectionIsDroppedAtOnce() {
-        String p = path("max.sock");
+        String p = kit.path("max.sock");
         UServer server = new UServer(loop).maxConnections(1);
         assertEquals(1, server.maxConnections());
         server.on("connection", (USocket s) -> {
@@ -365,7 +334,7 @@ class ServerTest {
 
     @Test
     void getConnectionsReportsNullAndTheCount() {
-        String p = path("count.sock");
+        String p = kit.path("count.sock");
         UServer server = new UServer(loop);
         server.getConnections((e, n) -> log.add("before listen " + e + " " + n));
         List<USocket> accepted = new java.util.ArrayList<>();
@@ -392,7 +361,7 @@ class ServerTest {
 
     @Test
     void pauseBeforeListenHoldsConnectionsInTheBacklogUntilResume() {
-        String p = path("pause.sock");
+        String p = kit.path("pause.sock");
         UServer server = new UServer(loop);
         server.pause();
         server.on("connection", (USocket s) -> {
@@ -408,7 +377,7 @@ class ServerTest {
                     server.resume();
                 }, 100);
             });
-            c.on("data", (byte[] d) -> log.add("C data " + LifecycleLog.text(d)));
+            c.on("data", (byte[] d) -> log.add("C data " + EventLog.text(d)));
             c.on("close", () -> server.close());
         });
         loop.run();
@@ -417,7 +386,7 @@ class ServerTest {
 
     @Test
     void pauseWhileListeningStopsAcceptingAndResumeDeliversTheQueuedClients() {
-        String p = path("pause2.sock");
+        String p = kit.path("pause2.sock");
         UServer server = new UServer(loop);
         int[] accepted = {0};
         server.on("connection", (USocket s) -> {
@@ -455,8 +424,8 @@ class ServerTest {
 
     @Test
     void listenOptionsPathBacklogAndPermissions() throws Exception {
-        String plain = path("plain.sock");
-        String open = path("open.sock");
+        String plain = kit.path("plain.sock");
+        String open = kit.path("open.sock");
         UServer s1 = new UServer(loop);
         UServer s2 = new UServer(loop);
         s1.listen(new ListenOptions().path(plain).backlog(5), () -> log.add("s1 listening"));
@@ -478,8 +447,8 @@ class ServerTest {
 
     @Test
     void readableAllAloneAddsOnlyReadBits() throws Exception {
-        String plain = path("plain.sock");
-        String readable = path("readable.sock");
+        String plain = kit.path("plain.sock");
+        String readable = kit.path("readable.sock");
         UServer s1 = new UServer(loop);
         UServer s2 = new UServer(loop);
         s1.listen(plain);

@@ -9,19 +9,17 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,44 +31,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SocketErrorsTest {
-    @TempDir
-    Path dir;
-    private final LifecycleLog log = new LifecycleLog();
-    private EventLoop loop;
-    private int fdsBefore;
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(5));
+    private final EventLog log = kit.log;
+    private final EventLoop loop = kit.loop();
+    private final Path dir = kit.dir();
     private int usableRuns;
-
-    @BeforeAll
-    static void loadNativeCode() {
-        EventLoop.create().close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        loop = log.guardedLoop();
-        fdsBefore = TestFds.openFdCount();
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            assertFalse(log.contains(LifecycleLog.GUARD), "the loop had to be stopped by the guard: " + log.all());
-            TestFds.assertNoLeak(fdsBefore);
-        } finally {
-            loop.close();
-        }
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
-    }
 
     /** Node's errStr shape (node-truth lib.js), with the temp dir shown as {@code <dir>}. */
     private String describe(Throwable t) {
-        USocketException e = (USocketException) t;
-        String d = dir.toString();
-        return "{code=" + e.code() + " errno=" + e.errno() + " syscall=" + e.syscall() + " address="
-                + String.valueOf(e.address()).replace(d, "<dir>") + " message=\"" + e.getMessage().replace(d, "<dir>") + "\"}";
+        return EventLog.describe((USocketException) t, dir);
     }
 
     /** Records a client's error (with Node's fields and state) and close, and fails if its connect callback runs. */
@@ -84,12 +54,12 @@ class SocketErrorsTest {
     /** A full round trip on the same loop, after whatever went wrong before. */
     private void assertLoopUsable() {
         List<String> got = Collections.synchronizedList(new ArrayList<>());
-        String p = path("usable-" + (++usableRuns) + ".sock");
+        String p = kit.path("usable-" + (++usableRuns) + ".sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> s.end(d)));
         server.listen(p, () -> {
             USocket c = new USocket(loop, p);
-            c.on("data", (byte[] d) -> got.add(LifecycleLog.text(d)));
+            c.on("data", (byte[] d) -> got.add(EventLog.text(d)));
             c.on("close", (Boolean had) -> {
                 got.add("close(" + had + ")");
                 server.close();
@@ -110,7 +80,7 @@ class SocketErrorsTest {
 
     @Test
     void connectToAMissingPathGivesEnoentThenCloseTrueAndTheCallbackNeverRuns() {
-        String p = path("nope.sock");
+        String p = kit.path("nope.sock");
         USocket c = tracedClient();
         c.connect(p, log.rec("connect cb (must not run)"));
         log.add("sync-after-call connecting=" + c.connecting());
@@ -136,9 +106,9 @@ class SocketErrorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"stale", "regular", "directory"})
     void connectToSomethingThatIsNotAListeningSocketGivesEconnrefused(String kind) throws Exception {
-        String p = path(kind + ".sock");
+        String p = kit.path(kind + ".sock");
         switch (kind) {
-            case "stale" -> LifecycleLog.makeStaleSocket(p);
+            case "stale" -> SocketTestKit.staleSocket(p);
             case "regular" -> Files.writeString(Path.of(p), "x");
             default -> Files.createDirectory(Path.of(p));
         }
@@ -157,7 +127,7 @@ class SocketErrorsTest {
 
     @Test
     void listenInAMissingDirectoryFails() {
-        String p = path("missing/x.sock");
+        String p = kit.path("missing/x.sock");
         UServer server = new UServer(loop);
         AtomicReference<USocketException> err = new AtomicReference<>();
         server.on("error", (USocketException e) -> {
@@ -176,7 +146,7 @@ class SocketErrorsTest {
         assertEquals(p, e.address());
         String text = "ENOENT".equals(e.code()) ? "no such file or directory" : "permission denied";
         assertEquals("listen " + e.code() + ": " + text + " " + p, e.getMessage());
-        assertFalse(new File(path("missing")).exists());
+        assertFalse(new File(kit.path("missing")).exists());
         assertLoopUsable();
     }
 
@@ -200,9 +170,9 @@ class SocketErrorsTest {
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> s.end(d)));
         server.listen(p, () -> {
-            log.add("listening isSocket=" + LifecycleLog.isSocket(p));
+            log.add("listening isSocket=" + SocketTestKit.isSocket(p));
             USocket c = new USocket(loop, p);
-            c.on("data", (byte[] d) -> log.add("C data " + LifecycleLog.text(d)));
+            c.on("data", (byte[] d) -> log.add("C data " + EventLog.text(d)));
             c.on("close", () -> server.close());
             c.write("107");
         });
@@ -246,12 +216,12 @@ class SocketErrorsTest {
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> s.end(d)));
         UServer second = new UServer(loop);
-        second.on("error", (Throwable e) -> log.add("second " + LifecycleLog.code(e)));
+        second.on("error", (Throwable e) -> log.add("second " + EventLog.code(e)));
         server.listen(name, () -> {
             log.add("listening address=" + name.equals(server.address()));
             second.listen(name); // a live abstract name is in use, never "stale"
             USocket c = new USocket(loop, name);
-            c.on("data", (byte[] d) -> log.add("C data " + LifecycleLog.text(d)));
+            c.on("data", (byte[] d) -> log.add("C data " + EventLog.text(d)));
             c.on("close", () -> server.close(() -> {
                 log.add("closed");
                 // the name is free again: nobody there
@@ -277,7 +247,7 @@ class SocketErrorsTest {
 
     @Test
     void aConnectErrorWithNoListenerIsThrownByRunAndTheLoopStaysUsable() {
-        String p = path("zzz.sock");
+        String p = kit.path("zzz.sock");
         USocket c = new USocket(loop, p);
         c.on("close", (Boolean had) -> log.add("close(" + had + ")"));
         USocketException e = assertThrows(USocketException.class, loop::run);
@@ -290,8 +260,8 @@ class SocketErrorsTest {
 
     @Test
     void aConnectErrorWithNoListenerGoesToTheUncaughtHandlerWhenSet() {
-        loop.onUncaughtException(t -> log.add("uncaught " + LifecycleLog.code(t)));
-        USocket c = new USocket(loop, path("zzz.sock"));
+        loop.onUncaughtException(t -> log.add("uncaught " + EventLog.code(t)));
+        USocket c = new USocket(loop, kit.path("zzz.sock"));
         c.on("close", (Boolean had) -> log.add("close(" + had + ")"));
         loop.run();
         assertEquals(List.of("uncaught ENOENT", "close(true)"), log.all());
@@ -302,7 +272,7 @@ class SocketErrorsTest {
 
     @Test
     void aServerDestroyingTheConnectionGivesTheClientAPlainEnd() {
-        String p = path("srvdestroy.sock");
+        String p = kit.path("srvdestroy.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> s.destroy());
         server.listen(p, () -> {
@@ -337,10 +307,10 @@ class SocketErrorsTest {
         assertCode("ERR_OUT_OF_RANGE", () -> new SocketOptions().fd(-5));
 
         // connect while connecting
-        c.on("error", (Throwable e) -> log.add("C error " + LifecycleLog.code(e)));
+        c.on("error", (Throwable e) -> log.add("C error " + EventLog.code(e)));
         c.on("close", (Boolean had) -> log.add("C close(" + had + ")"));
-        c.connect(path("nobody.sock"));
-        assertCode("ERR_SOCKET_CONNECTED", () -> c.connect(path("other.sock")));
+        c.connect(kit.path("nobody.sock"));
+        assertCode("ERR_SOCKET_CONNECTED", () -> c.connect(kit.path("other.sock")));
         loop.run();
         assertEquals(List.of("C error ENOENT", "C close(true)"), log.all());
         assertLoopUsable();
@@ -351,7 +321,7 @@ class SocketErrorsTest {
         int[] pipe = Fds.pipe();
         try {
             USocket c = new USocket(loop, new SocketOptions().fd(pipe[0]));
-            c.on("error", (Throwable e) -> log.add("C error " + LifecycleLog.code(e)));
+            c.on("error", (Throwable e) -> log.add("C error " + EventLog.code(e)));
             c.on("close", (Boolean had) -> log.add("C close(" + had + ")"));
             c.resume();
             Fds.close(pipe[1]); // EOF on the pipe: makes it readable

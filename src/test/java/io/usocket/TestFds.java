@@ -7,10 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Counts this process's open file descriptors, for leak checks (SPEC D14).
+ * This process's descriptor table, from /proc: leak checks (SPEC D14) and what a descriptor is.
  *
  * <p>Take {@link #openFdCount()} before a test's loops and sockets exist, and call
  * {@link #assertNoLeak(int)} after they are closed. Descriptors of earlier tests may still be
@@ -39,5 +41,61 @@ public final class TestFds {
                 .atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(20))
                 .until(TestFds::openFdCount, n -> n <= before);
+    }
+
+    /** The fds of this process that are sockets. */
+    public static Set<Integer> socketFds() {
+        Set<Integer> out = new TreeSet<>();
+        try (Stream<Path> s = Files.list(PROC_FD)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                try {
+                    if (Files.readSymbolicLink(p).toString().startsWith("socket:")) {
+                        out.add(Integer.parseInt(p.getFileName().toString()));
+                    }
+                } catch (IOException ignored) {
+                    // closed meanwhile (the listing's own descriptor, or another thread's)
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Whether {@code fd} has FD_CLOEXEC: the kernel shows it as O_CLOEXEC (02000000) in fdinfo's octal flags. */
+    public static boolean isCloexec(int fd) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith("flags:")) return (Long.parseLong(line.substring(6).trim(), 8) & 02000000) != 0;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no flags line for fd " + fd);
+    }
+
+    /** How many of this process's descriptors refer to {@code file}. */
+    public static long descriptorsOf(Path file) {
+        String target = file.toAbsolutePath().toString();
+        try (Stream<Path> s = Files.list(PROC_FD)) {
+            return s.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().equals(target);
+                } catch (IOException e) {
+                    return false; // the listing's own fd, or one closed meanwhile
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The path of the file behind {@code fd}. */
+    public static Path pathOf(int fd) {
+        try {
+            return Files.readSymbolicLink(PROC_FD.resolve(String.valueOf(fd)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

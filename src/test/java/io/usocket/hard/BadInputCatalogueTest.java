@@ -5,19 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.usocket.ChildProcess;
+import io.usocket.ContentFiles;
 import io.usocket.EventEmitter;
+import io.usocket.EventLog;
 import io.usocket.EventLoop;
 import io.usocket.Fds;
 import io.usocket.Message;
 import io.usocket.SocketOptions;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
 
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +29,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -54,31 +54,16 @@ class BadInputCatalogueTest {
     /** A fd number that is never open here (above any descriptor this process holds). */
     private static final int NOT_OPEN = 1_000_000;
 
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(10));
+
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void warmUp() throws IOException {
-        HardSupport.warmUp();
-        Path tmp = Files.createTempDirectory("catalogue-warm-up");
-        staleSocket(tmp.resolve("s.sock").toString());
-        Files.delete(tmp.resolve("s.sock"));
-        Files.delete(tmp);
-    }
-
-    /** A socket file whose server is gone: the JDK binds and listens, and leaves the file at close. */
-    static void staleSocket(String path) {
-        try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.bind(UnixDomainSocketAddress.of(path));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** One scenario's world: a guarded loop, paths in the temp dir, and the deliveries seen. */
     static final class Ctx {
-        final HardSupport.Events events = new HardSupport.Events();
-        final EventLoop loop = HardSupport.guardedLoop(events, 10_000);
+        final EventLog events;
+        final EventLoop loop;
         final Path dir;
         final List<String> hows = new ArrayList<>();
         final List<Throwable> errors = new ArrayList<>();
@@ -87,7 +72,9 @@ class BadInputCatalogueTest {
         /** A result made elsewhere (a child process's report), taken as it is. */
         String raw;
 
-        Ctx(Path dir) {
+        Ctx(SocketTestKit kit, Path dir) {
+            this.events = kit.log;
+            this.loop = kit.loop();
             this.dir = dir;
         }
 
@@ -136,24 +123,10 @@ class BadInputCatalogueTest {
          * are up. The server closes after its one connection; the accepted socket flows.
          */
         void pair(SocketOptions clientOptions, BiConsumer<USocket, USocket> body) {
-            UServer server = new UServer(loop);
-            String p = path("pair.sock");
-            USocket client = new USocket(loop, clientOptions);
-            USocket[] accepted = {null};
-            boolean[] up = {false};
-            Runnable both = () -> {
-                if (accepted[0] != null && up[0]) body.accept(client, accepted[0]);
-            };
-            server.on("connection", (USocket s) -> {
-                server.close();
+            SocketTestKit.pair(loop, path("pair.sock"), new SocketOptions(), clientOptions, (client, s) -> {
                 s.resume();
-                accepted[0] = s;
-                both.run();
+                body.accept(client, s);
             });
-            server.listen(p, () -> client.connect(p, () -> {
-                up[0] = true;
-                both.run();
-            }));
         }
 
         void pair(BiConsumer<USocket, USocket> body) {
@@ -165,11 +138,11 @@ class BadInputCatalogueTest {
             loop.run();
             loop.close();
             after.forEach(Runnable::run);
-            assertFalse(events.contains(HardSupport.GUARD), "the loop had to be stopped by the guard");
+            assertFalse(events.contains(SocketTestKit.GUARD), "the loop had to be stopped by the guard");
             if (raw != null) return raw;
             assertFalse(errors.isEmpty(), "no error was delivered");
             for (Throwable t : errors) assertSame(errors.get(0), t, "one error object for every delivery: " + errors);
-            String d = HardSupport.describe(errors.get(0), dir);
+            String d = EventLog.describe(errors.get(0), dir);
             String longName = longPath().substring(dir.toString().length());
             return String.join("+", hows) + " " + d.replace("<dir>" + longName, "<108 bytes>");
         }
@@ -192,7 +165,7 @@ class BadInputCatalogueTest {
                 c("N26 connect to a stale socket file",
                         "'error' {code=ECONNREFUSED errno=-111 syscall=connect address=<dir>/stale.sock message=\"connect ECONNREFUSED <dir>/stale.sock\"}",
                         x -> {
-                            staleSocket(x.path("stale.sock"));
+                            SocketTestKit.staleSocket(x.path("stale.sock"));
                             x.watch(new USocket(x.loop)).connect(x.path("stale.sock"));
                         }),
                 c("N26 connect to a regular file",
@@ -334,20 +307,18 @@ class BadInputCatalogueTest {
     /** A child JVM under {@code ulimit -n 96} connects; we send it 200 fds with one byte. */
     private static void truncatedInAChild(Ctx x) {
         String path = x.path("trunc.sock");
-        int[] fds = HardSupport.openFiles(x.dir, "trunc", 200);
+        int[] fds = new ContentFiles(x.dir).openAll("trunc", 200);
         UServer server = new UServer(x.loop);
         server.on("connection", (USocket s) -> {
             server.close();
             s.resume();
             s.on("error", (Throwable e) -> { }); // the child's side is what this case is about
-            s.write(new Message(new byte[] {1}, fds), err -> HardSupport.closeAll(fds));
+            s.write(new Message(new byte[] {1}, fds), err -> ContentFiles.closeAll(fds));
             s.end();
         });
         server.listen(path);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        HardSupport.Child child = new HardSupport.Child(x.dir, "trunc", List.of("bash", "-c",
-                "ulimit -n 96 && exec \"$0\" -cp \"$1\" " + TruncationChild.class.getName() + " \"$2\" \"$3\"",
-                java, System.getProperty("java.class.path"), path, x.dir.toString()));
+        ChildProcess child = ChildProcess.start("trunc", x.dir,
+                ChildProcess.javaCommandUnderUlimit(96, TruncationChild.class, path, x.dir.toString()));
         x.after.add(() -> {
             try (child) {
                 String first = child.nextLine(Duration.ofSeconds(20));
@@ -362,7 +333,7 @@ class BadInputCatalogueTest {
     @MethodSource("catalogue")
     void catalogue(String spec, String expected, Scenario scenario) throws Exception {
         int before = TestFds.openFdCount();
-        Ctx ctx = new Ctx(dir);
+        Ctx ctx = new Ctx(kit, dir);
         try {
             scenario.setUp(ctx);
             assertEquals(expected, ctx.run(), spec);

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.usocket.ChildProcess;
+import io.usocket.ContentFiles;
+import io.usocket.EventLog;
 import io.usocket.EventLoop;
-import io.usocket.Fds;
 import io.usocket.Message;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -83,17 +83,15 @@ class KilledPeerTest {
         DATA_ONLY
     }
 
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(30));
+
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void warmUp() {
-        HardSupport.warmUp();
-    }
-
     @BeforeEach
     void python() {
-        HardSupport.requirePython();
+        ChildProcess.require(ChildProcess.probe("python3 with socket.send_fds", "python3", "-c", "import socket; socket.send_fds"));
     }
 
     static byte[] frame(int seq) {
@@ -106,14 +104,6 @@ class KilledPeerTest {
         return f;
     }
 
-    static String readPipeAndClose(int fd) {
-        try (InputStream in = Fds.toInputStream(fd)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Checks frames taken with read(1024, 1) in order; returns the number of problems seen. */
     private static final class FrameChecker {
         int frames;
@@ -121,7 +111,7 @@ class KilledPeerTest {
 
         void take(Message m) {
             int seq = frames++;
-            String content = m.fds().length == 1 ? readPipeAndClose(m.fds()[0]) : "fds " + m.fds().length;
+            String content = m.fds().length == 1 ? new String(ContentFiles.drainAndClose(m.fds()[0]), StandardCharsets.UTF_8) : "fds " + m.fds().length;
             if (!java.util.Arrays.equals(frame(seq), m.data()) || !content.equals("pipe " + seq)) {
                 if (problems.size() < 5) problems.add("frame " + seq + ": " + m + " fd content '" + content + "'");
             }
@@ -132,10 +122,10 @@ class KilledPeerTest {
     @EnumSource(Consumer.class)
     void peerKilledMidStreamEndsOrResetsTheConnectionLeaksNothingAndTheServerServesTheNextPeer(Consumer mode) {
         int before = TestFds.openFdCount();
-        HardSupport.Events events = new HardSupport.Events();
-        EventLoop loop = HardSupport.guardedLoop(events, 30_000);
+        EventLog events = kit.log;
+        EventLoop loop = kit.guardedLoop();
         String path = dir.resolve("kill.sock").toString();
-        HardSupport.Child[] peers = new HardSupport.Child[2];
+        ChildProcess[] peers = new ChildProcess[2];
         FrameChecker first = new FrameChecker();
         FrameChecker second = new FrameChecker();
         CRC32 dataCrc = new CRC32();
@@ -152,11 +142,11 @@ class KilledPeerTest {
                 events.add(tag + " end");
             });
             s.on("finish", () -> events.add(tag + " finish"));
-            s.on("error", (Throwable e) -> events.add(tag + " error " + HardSupport.describe(e, dir)));
+            s.on("error", (Throwable e) -> events.add(tag + " error " + EventLog.describe(e, dir)));
             s.on("close", (Boolean had) -> {
                 events.add(tag + " close(" + had + ")");
                 if (n == 1) {
-                    peers[1] = new HardSupport.Child(dir, "peer2", List.of("python3", "-c", PEER, path, "" + SECOND_PEER_FRAMES));
+                    peers[1] = ChildProcess.start("peer2", dir, List.of("python3", "-c", PEER, path, "" + SECOND_PEER_FRAMES));
                 } else {
                     server.close(() -> events.add("server closed"));
                 }
@@ -181,13 +171,13 @@ class KilledPeerTest {
                 });
             }
         });
-        server.listen(path, () -> peers[0] = new HardSupport.Child(dir, "peer1", List.of("python3", "-c", PEER, path, "-1")));
+        server.listen(path, () -> peers[0] = ChildProcess.start("peer1", dir, List.of("python3", "-c", PEER, path, "-1")));
         try {
             loop.run();
             String peer2Out = peers[1] == null ? null : peers[1].nextLine(Duration.ofSeconds(10));
             loop.close();
 
-            assertFalse(events.contains(HardSupport.GUARD), "the loop had to be stopped by the guard: " + events
+            assertFalse(events.contains(SocketTestKit.GUARD), "the loop had to be stopped by the guard: " + events
                     + " peer1 stderr: " + (peers[0] == null ? "-" : peers[0].stderr()));
             List<String> doomed = events.all().stream().filter(e -> e.startsWith("S1 ") || e.startsWith("killed")).toList();
             if (mode == Consumer.UNREAD_REPLIES) {
@@ -220,12 +210,12 @@ class KilledPeerTest {
                     mode == Consumer.DATA_ONLY ? dataBytes[0] / FRAME : first.frames);
         } finally {
             loop.close();
-            for (HardSupport.Child p : peers) if (p != null) p.close();
+            for (ChildProcess p : peers) if (p != null) p.close();
         }
         TestFds.assertNoLeak(before);
     }
 
-    private static void kill(HardSupport.Child peer, HardSupport.Events events) {
+    private static void kill(ChildProcess peer, EventLog events) {
         if (events.contains("killed")) return;
         peer.process.destroyForcibly(); // SIGKILL; the loop goes on reading what is queued
         events.add("killed");

@@ -4,23 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.usocket.ContentFiles;
+import io.usocket.EventLog;
 import io.usocket.EventLoop;
 import io.usocket.Message;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,13 +42,11 @@ class ManyConnectionsTest {
     private static final int SIZE = 4096;
     private static final int FILES = 16;
 
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(40));
+
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void warmUp() {
-        HardSupport.warmUp();
-    }
 
     /** Message {@code id} of {@code side}: the id, then bytes derived from both. */
     static byte[] payload(int side, int id) {
@@ -56,11 +58,11 @@ class ManyConnectionsTest {
     @Test
     void thousandConcurrentConnectionsEachExchange4KiBAndAnFdBothWays() {
         int before = TestFds.openFdCount();
-        HardSupport.Events events = new HardSupport.Events();
-        EventLoop loop = HardSupport.guardedLoop(events, 40_000);
+        EventLog events = kit.log;
+        EventLoop loop = kit.guardedLoop();
         String path = dir.resolve("many.sock").toString();
-        int[] serverFiles = HardSupport.openFiles(dir, "server", FILES);
-        int[] clientFiles = HardSupport.openFiles(dir, "client", FILES);
+        int[] serverFiles = new ContentFiles(dir).openAll("server", FILES);
+        int[] clientFiles = new ContentFiles(dir).openAll("client", FILES);
         List<String> problems = new ArrayList<>();
         List<USocket> accepted = new ArrayList<>();
         int[] serverGot = {0};
@@ -78,7 +80,7 @@ class ManyConnectionsTest {
                 check(problems, "server got", m, 1, "client");
                 serverGot[0]++;
             });
-            s.on("error", (Throwable e) -> problems.add("server side " + id + " error " + HardSupport.code(e)));
+            s.on("error", (Throwable e) -> problems.add("server side " + id + " error " + EventLog.code(e)));
             s.on("close", (Boolean had) -> outcomes.merge("S close(" + had + ")", 1, Integer::sum));
             if (accepted.size() == CONNECTIONS) {
                 // Everyone is connected: 2,000 open sockets on this loop right now.
@@ -100,7 +102,7 @@ class ManyConnectionsTest {
                     clientGot[0]++;
                     c.end(new Message(payload(1, id), clientFiles[id % FILES]));
                 });
-                c.on("error", (Throwable e) -> problems.add("client " + id + " error " + HardSupport.code(e)));
+                c.on("error", (Throwable e) -> problems.add("client " + id + " error " + EventLog.code(e)));
                 c.on("close", (Boolean had) -> outcomes.merge("C close(" + had + ")", 1, Integer::sum));
             }
         });
@@ -108,10 +110,10 @@ class ManyConnectionsTest {
         loop.run();
         long ms = (System.nanoTime() - start) / 1_000_000;
         loop.close();
-        HardSupport.closeAll(serverFiles);
-        HardSupport.closeAll(clientFiles);
+        ContentFiles.closeAll(serverFiles);
+        ContentFiles.closeAll(clientFiles);
 
-        assertFalse(events.contains(HardSupport.GUARD), "the loop had to be stopped by the guard: " + events
+        assertFalse(events.contains(SocketTestKit.GUARD), "the loop had to be stopped by the guard: " + events
                 + " serverGot=" + serverGot[0] + " clientGot=" + clientGot[0] + " accepted=" + accepted.size());
         assertEquals(List.of(), problems.subList(0, Math.min(10, problems.size())));
         assertEquals(List.of("server closed"), events.all());
@@ -126,8 +128,8 @@ class ManyConnectionsTest {
     /** Checks one received message: its id's bytes and its fd's content (the fd is closed). */
     private static void check(List<String> problems, String what, Message m, int side, String files) {
         int id = ByteBuffer.wrap(m.data()).getInt();
-        String content = m.fds().length == 1 ? HardSupport.readAndClose(m.fds()[0]) : null;
-        if (!Arrays.equals(payload(side, id), m.data()) || !HardSupport.text(files, id % FILES).equals(content)) {
+        String content = m.fds().length == 1 ? ContentFiles.readAndClose(m.fds()[0]) : null;
+        if (!Arrays.equals(payload(side, id), m.data()) || !ContentFiles.content(files, id % FILES).equals(content)) {
             problems.add(what + " " + m + " id " + id + " fd content '" + content + "'");
         }
     }

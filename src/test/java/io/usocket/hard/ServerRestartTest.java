@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.usocket.ChildProcess;
+import io.usocket.EventLog;
 import io.usocket.EventLoop;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
@@ -19,9 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,35 +38,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerRestartTest {
     private static final Duration START = Duration.ofSeconds(30);
 
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(20));
+
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void warmUp() {
-        HardSupport.warmUp();
-    }
-
-    private static boolean isSocket(String path) {
-        try {
-            int mode = (Integer) Files.getAttribute(Path.of(path), "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            return (mode & 0170000) == 0140000;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static Object inode(String path) throws IOException {
         return Files.getAttribute(Path.of(path), "unix:ino", LinkOption.NOFOLLOW_LINKS);
     }
 
     /** A client that sends "ping", logs what comes back as {@code C data ...}, ends after the echo. */
-    private static USocket pingClient(EventLoop loop, String path, HardSupport.Events events, Runnable onClose) {
+    private static USocket pingClient(EventLoop loop, String path, EventLog events, Runnable onClose) {
         USocket c = new USocket(loop, path);
         c.on("data", (byte[] d) -> {
             events.add("C data " + new String(d, StandardCharsets.UTF_8));
             c.end();
         });
-        c.on("error", (Throwable e) -> events.add("C error " + HardSupport.code(e)));
+        c.on("error", (Throwable e) -> events.add("C error " + EventLog.code(e)));
         c.on("close", (Boolean had) -> {
             events.add("C close(" + had + ")");
             onClose.run();
@@ -76,17 +68,17 @@ class ServerRestartTest {
     void listenOnThePathOfACrashedServerReplacesItsStaleFile() throws Exception {
         int before = TestFds.openFdCount();
         String path = dir.resolve("crashed.sock").toString();
-        HardSupport.Events events = new HardSupport.Events();
-        EventLoop loop = HardSupport.guardedLoop(events, 20_000);
-        try (HardSupport.Child child = new HardSupport.Child(dir, "server", HardSupport.javaCommand(EchoServerChild.class, path))) {
+        EventLog events = kit.log;
+        EventLoop loop = kit.guardedLoop();
+        try (ChildProcess child = ChildProcess.start("server", dir, ChildProcess.javaCommand(EchoServerChild.class, path))) {
             assertEquals("listening", child.nextLine(START), child::stderr);
             child.kill();
             assertEquals(137, child.process.exitValue(), "128 + SIGKILL");
-            assertTrue(isSocket(path), "a SIGKILLed server leaves its socket file");
+            assertTrue(SocketTestKit.isSocket(path), "a SIGKILLed server leaves its socket file");
 
             UServer server = new UServer(loop);
             server.on("connection", (USocket s) -> s.on("data", (byte[] d) -> s.write(d)));
-            server.on("error", (Throwable e) -> events.add("S error " + HardSupport.describe(e, dir)));
+            server.on("error", (Throwable e) -> events.add("S error " + EventLog.describe(e, dir)));
             server.listen(path, () -> {
                 events.add("S listening");
                 pingClient(loop, path, events, () -> server.close(() -> events.add("S closed")));
@@ -105,16 +97,16 @@ class ServerRestartTest {
     void listenOnThePathOfALiveServerGivesEaddrinuseAndTheLiveServerKeepsServing() throws Exception {
         int before = TestFds.openFdCount();
         String path = dir.resolve("live.sock").toString();
-        HardSupport.Events events = new HardSupport.Events();
-        EventLoop loop = HardSupport.guardedLoop(events, 20_000);
-        try (HardSupport.Child child = new HardSupport.Child(dir, "server", HardSupport.javaCommand(EchoServerChild.class, path))) {
+        EventLog events = kit.log;
+        EventLoop loop = kit.guardedLoop();
+        try (ChildProcess child = ChildProcess.start("server", dir, ChildProcess.javaCommand(EchoServerChild.class, path))) {
             assertEquals("listening", child.nextLine(START), child::stderr);
             Object inode = inode(path);
 
             UServer thief = new UServer(loop);
             thief.on("listening", () -> events.add("S listening (must not happen)"));
             thief.on("error", (Throwable e) -> {
-                events.add("S error " + HardSupport.describe(e, dir) + " listening=" + thief.listening());
+                events.add("S error " + EventLog.describe(e, dir) + " listening=" + thief.listening());
                 // The live server, in the other process, still answers.
                 pingClient(loop, path, events, () -> { });
             });

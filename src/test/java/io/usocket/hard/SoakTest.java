@@ -4,19 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.usocket.ContentFiles;
+import io.usocket.EventLog;
 import io.usocket.EventLoop;
 import io.usocket.Message;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,24 +36,22 @@ class SoakTest {
     static final int MESSAGES = 100_000;
     private static final int FILES = 8;
 
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(50));
+
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void warmUp() {
-        HardSupport.warmUp();
-    }
 
     @Test
     void oneHundredThousandFdMessagesArriveInOrderAndNoFdLeaks() throws Exception {
         int before = TestFds.openFdCount();
-        HardSupport.Events events = new HardSupport.Events();
-        EventLoop rxLoop = HardSupport.guardedLoop(events, 50_000);
-        EventLoop txLoop = HardSupport.guardedLoop(events, 50_000);
+        EventLog events = kit.log;
+        EventLoop rxLoop = kit.guardedLoop();
+        EventLoop txLoop = kit.guardedLoop();
         String path = dir.resolve("soak.sock").toString();
-        int[] files = HardSupport.openFiles(dir, "soak", FILES);
+        int[] files = new ContentFiles(dir).openAll("soak", FILES);
         String[] expected = new String[FILES];
-        for (int k = 0; k < FILES; k++) expected[k] = HardSupport.text("soak", k);
+        for (int k = 0; k < FILES; k++) expected[k] = ContentFiles.content("soak", k);
 
         CRC32 sentCrc = new CRC32();
         CRC32 receivedCrc = new CRC32();
@@ -65,7 +67,7 @@ class SoakTest {
                 Message m;
                 while ((m = s.read(1, 1)) != null) {
                     int seq = received[0]++;
-                    String content = HardSupport.readAndClose(m.fds()[0]);
+                    String content = ContentFiles.readAndClose(m.fds()[0]);
                     receivedCrc.update(m.data(), 0, m.data().length);
                     if (firstProblem[0] == null && (m.data().length != 1 || m.data()[0] != (byte) seq
                             || m.fds().length != 1 || !content.equals(expected[seq % FILES]))) {
@@ -75,7 +77,7 @@ class SoakTest {
                 }
             });
             s.on("end", () -> events.add("S end"));
-            s.on("error", (Throwable e) -> events.add("S error " + HardSupport.code(e)));
+            s.on("error", (Throwable e) -> events.add("S error " + EventLog.code(e)));
             s.on("close", (Boolean had) -> events.add("S close(" + had + ")"));
         });
         server.listen(path);
@@ -99,7 +101,7 @@ class SoakTest {
             }
         };
         client.on("drain", pump);
-        client.on("error", (Throwable e) -> events.add("C error " + HardSupport.code(e)));
+        client.on("error", (Throwable e) -> events.add("C error " + EventLog.code(e)));
         client.on("close", (Boolean had) -> events.add("C close(" + had + ")"));
         client.resume();
         // listen() ran before rxLoop.start(), on this thread: the path is bound already.
@@ -112,7 +114,7 @@ class SoakTest {
         long nanos = System.nanoTime() - startNanos[0];
         txLoop.close();
         rxLoop.close();
-        HardSupport.closeAll(files);
+        ContentFiles.closeAll(files);
 
         assertFalse(rxThread.isAlive(), "the receiver's loop did not finish: " + events);
         assertEquals(java.util.List.of("C close(false)"), filter(events, "C "), events.toString());
@@ -128,7 +130,7 @@ class SoakTest {
         TestFds.assertNoLeak(before);
     }
 
-    private static java.util.List<String> filter(HardSupport.Events events, String prefix) {
-        return events.all().stream().filter(e -> e.startsWith(prefix) || e.equals(HardSupport.GUARD)).toList();
+    private static java.util.List<String> filter(EventLog events, String prefix) {
+        return events.all().stream().filter(e -> e.startsWith(prefix) || e.equals(SocketTestKit.GUARD)).toList();
     }
 }

@@ -4,20 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.usocket.EventLog;
 import io.usocket.EventLoop;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import io.usocket.USocketException;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,20 +37,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ThrowingListenerTest {
     enum Site { CONNECTION_LISTENER, DATA_LISTENER, ERROR_WITHOUT_LISTENER }
 
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(10));
+
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void warmUp() {
-        HardSupport.warmUp();
-    }
-
-    private static String text(byte[] d) {
-        return new String(d, StandardCharsets.UTF_8);
-    }
-
     /** Runs the three clients; returns what run() threw (null if nothing). */
-    private static Throwable serve(EventLoop loop, String path, Site site, RuntimeException boom, HardSupport.Events events) {
+    private static Throwable serve(EventLoop loop, String path, Site site, RuntimeException boom, EventLog events) {
         UServer server = new UServer(loop);
         int[] n = {0};
         server.on("connection", (USocket s) -> {
@@ -79,9 +75,9 @@ class ThrowingListenerTest {
             String word = words.get(client[0]++);
             String tag = "C" + client[0];
             USocket c = new USocket(loop, path);
-            c.on("data", (byte[] d) -> events.add(tag + " data " + text(d)));
+            c.on("data", (byte[] d) -> events.add(tag + " data " + EventLog.text(d)));
             c.on("end", () -> events.add(tag + " end"));
-            c.on("error", (Throwable e) -> events.add(tag + " error " + HardSupport.code(e)));
+            c.on("error", (Throwable e) -> events.add(tag + " error " + EventLog.code(e)));
             c.on("close", (Boolean had) -> {
                 events.add(tag + " close(" + had + ")");
                 next[0].run();
@@ -101,11 +97,6 @@ class ThrowingListenerTest {
         return site == Site.ERROR_WITHOUT_LISTENER ? new USocketException("ERR_TEST_BOOM", "boom") : new IllegalStateException("boom");
     }
 
-    /** The entries of one socket ({@code "S2"}, {@code "C2"}, ...), in order. */
-    private static List<String> of(HardSupport.Events events, String tag) {
-        return events.all().stream().filter(e -> e.startsWith(tag + " ")).toList();
-    }
-
     private static final List<String> SERVED_S = List.of("connection", "second listener", "end", "finish", "close(false)");
     private static final List<String> SERVED_C = List.of("data", "end", "close(false)");
 
@@ -117,21 +108,21 @@ class ThrowingListenerTest {
     @EnumSource(Site.class)
     void withoutAHandlerRunThrowsTheExceptionAndCloseReleasesEverything(Site site) {
         int before = TestFds.openFdCount();
-        HardSupport.Events events = new HardSupport.Events();
-        EventLoop loop = HardSupport.guardedLoop(events, 10_000);
+        EventLog events = kit.log;
+        EventLoop loop = kit.guardedLoop();
         RuntimeException boom = boom(site);
         Throwable thrown = serve(loop, dir.resolve("t.sock").toString(), site, boom, events);
         loop.close();
 
         assertSame(boom, thrown, () -> "run() threw " + thrown + "; events " + events);
-        assertEquals(tagged("S1", SERVED_S), of(events, "S1"));
-        assertEquals(tagged("C1", SERVED_C), of(events, "C1"));
+        assertEquals(tagged("S1", SERVED_S), events.of("S1"));
+        assertEquals(tagged("C1", SERVED_C), events.of("C1"));
         // The loop stopped right at the throw: nothing of connection 2 after it, no third client.
         // N3: a throwing 'connection' listener aborts the emit, so the second listener does not run.
         assertEquals(site == Site.CONNECTION_LISTENER ? List.of("S2 connection") : List.of("S2 connection", "S2 second listener"),
-                of(events, "S2"));
-        assertEquals(List.of(), of(events, "C2"));
-        assertEquals(List.of(), of(events, "S3"));
+                events.of("S2"));
+        assertEquals(List.of(), events.of("C2"));
+        assertEquals(List.of(), events.of("S3"));
         TestFds.assertNoLeak(before);
     }
 
@@ -139,8 +130,8 @@ class ThrowingListenerTest {
     @EnumSource(Site.class)
     void withAHandlerTheHandlerGetsItAndTheLoopKeepsServing(Site site) {
         int before = TestFds.openFdCount();
-        HardSupport.Events events = new HardSupport.Events();
-        EventLoop loop = HardSupport.guardedLoop(events, 10_000);
+        EventLog events = kit.log;
+        EventLoop loop = kit.guardedLoop();
         RuntimeException boom = boom(site);
         List<Throwable> caught = new ArrayList<>();
         loop.onUncaughtException(t -> {
@@ -152,24 +143,24 @@ class ThrowingListenerTest {
 
         assertEquals(null, thrown);
         assertEquals(List.of(boom), caught);
-        assertFalse(events.contains(HardSupport.GUARD), events.toString());
-        for (String tag : List.of("S1", "S3")) assertEquals(tagged(tag, SERVED_S), of(events, tag));
-        for (String tag : List.of("C1", "C3")) assertEquals(tagged(tag, SERVED_C), of(events, tag));
+        assertFalse(events.contains(SocketTestKit.GUARD), events.toString());
+        for (String tag : List.of("S1", "S3")) assertEquals(tagged(tag, SERVED_S), events.of(tag));
+        for (String tag : List.of("C1", "C3")) assertEquals(tagged(tag, SERVED_C), events.of(tag));
         switch (site) {
             case CONNECTION_LISTENER -> {
                 // N3: the second listener is skipped; the first had set up the echo before it threw.
-                assertEquals(List.of("S2 connection", "S2 end", "S2 finish", "S2 close(false)"), of(events, "S2"));
-                assertEquals(tagged("C2", SERVED_C), of(events, "C2"));
+                assertEquals(List.of("S2 connection", "S2 end", "S2 finish", "S2 close(false)"), events.of("S2"));
+                assertEquals(tagged("C2", SERVED_C), events.of("C2"));
             }
             case DATA_LISTENER -> {
                 // No echo (the throw came first); the connection still ends normally.
-                assertEquals(List.of("S2 connection", "S2 second listener", "S2 end", "S2 finish", "S2 close(false)"), of(events, "S2"));
-                assertEquals(List.of("C2 end", "C2 close(false)"), of(events, "C2"));
+                assertEquals(List.of("S2 connection", "S2 second listener", "S2 end", "S2 finish", "S2 close(false)"), events.of("S2"));
+                assertEquals(List.of("C2 end", "C2 close(false)"), events.of("C2"));
             }
             case ERROR_WITHOUT_LISTENER -> {
                 // The unheard 'error' goes to the handler; 'close'(true) follows regardless.
-                assertEquals(List.of("S2 connection", "S2 second listener", "S2 close(true)"), of(events, "S2"));
-                assertEquals(List.of("C2 end", "C2 close(false)"), of(events, "C2"));
+                assertEquals(List.of("S2 connection", "S2 second listener", "S2 close(true)"), events.of("S2"));
+                assertEquals(List.of("C2 end", "C2 close(false)"), events.of("C2"));
             }
         }
         // The milestones in order: the failure is handled, and only then is the third client served.

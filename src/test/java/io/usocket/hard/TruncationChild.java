@@ -1,5 +1,6 @@
 package io.usocket.hard;
 
+import io.usocket.EventLog;
 import io.usocket.EventLoop;
 import io.usocket.USocket;
 
@@ -19,9 +20,9 @@ public final class TruncationChild {
         Path dir = Path.of(args[1]);
         EventLoop loop = EventLoop.create();
         // Load the classes the error path needs now: with the fd table full, no class file can be opened.
-        HardSupport.describe(new io.usocket.USocketException("ERR_WARM_UP", "warm-up"), dir);
+        EventLog.describe(new io.usocket.USocketException("ERR_WARM_UP", "warm-up"), dir);
         USocket socket = new USocket(loop, args[0]);
-        socket.on("error", (Throwable e) -> System.out.println("'error' " + HardSupport.describe(e, dir)));
+        socket.on("error", (Throwable e) -> System.out.println("'error' " + EventLog.describe(e, dir)));
         socket.on("close", (Boolean hadError) -> System.out.println("close(" + hadError + ")"));
         loop.run();
         loop.close();

@@ -1,15 +1,19 @@
 package io.usocket.interop;
 
+import static io.usocket.interop.PeerSetup.EXIT;
+import static io.usocket.interop.PeerSetup.GUARD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.usocket.ChildProcess;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
-import io.usocket.UServer;
 import io.usocket.USocket;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CInteropTest {
     static final InteropScenario SCENARIO = PythonInteropTest.SCENARIO;
-    private static final Duration EXIT = Duration.ofSeconds(10);
 
     @TempDir
     static Path bin;
@@ -41,20 +44,20 @@ class CInteropTest {
 
     @BeforeAll
     static void compilePeer() {
-        InteropHarness.warmUpJdk();
-        missing = InteropPeer.probe("gcc", "gcc", "--version");
+        SocketTestKit.warmUp();
+        missing = ChildProcess.probe("gcc", "gcc", "--version");
         if (missing != null) return;
         peerBinary = bin.resolve("peer");
-        try (InteropPeer gcc = InteropPeer.start("gcc", bin, List.of("gcc", "-O2", "-Wall", "-o", peerBinary.toString(),
-                InteropPeer.RESOURCES.resolve("peer.c").toString()))) {
-            InteropPeer.Result r = gcc.finish(Duration.ofSeconds(60));
+        try (ChildProcess gcc = ChildProcess.start("gcc", bin, List.of("gcc", "-O2", "-Wall", "-o", peerBinary.toString(),
+                InteropScenario.RESOURCES.resolve("peer.c").toString()))) {
+            ChildProcess.Result r = gcc.finish(Duration.ofSeconds(60));
             assertEquals(0, r.exitCode(), () -> "gcc failed: " + r.stdout() + r.stderr());
         }
     }
 
     @BeforeEach
     void requireGcc() {
-        InteropPeer.require(missing);
+        ChildProcess.require(missing);
     }
 
     private static List<String> c(String mode, String path, String role, Path tmp) {
@@ -66,18 +69,16 @@ class CInteropTest {
     void cServerSendsToOurClient() {
         int before = TestFds.openFdCount();
         String path = dir.resolve("s.sock").toString();
-        try (InteropHarness h = new InteropHarness()) {
-            InteropPeer peer = h.peer(InteropPeer.start("c", dir, c("listen", path, "send", dir)));
-            peer.awaitLine("listening", EXIT);
-            USocket client = new USocket(h.loop, path);
-            h.trace(client, "C");
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            ChildProcess peer = PeerSetup.listeningPeer(h, "c", dir, c("listen", path, "send", dir));
+            USocket client = PeerSetup.client(h, path);
             FrameReceiver rx = new FrameReceiver(client, SCENARIO, FrameReceiver.Mode.FDS_EVENT);
             h.run();
-            InteropPeer.Result r = peer.finish(EXIT);
+            ChildProcess.Result r = peer.finish(EXIT);
 
-            assertEquals(List.of("C connect", "C end", "C finish", "C close(false)"), h.events, r.stderr());
+            assertEquals(List.of("C connect", "C end", "C finish", "C close(false)"), h.log.all(), r.stderr());
             assertEquals(SCENARIO.expectedReport(), rx.report);
-            assertEquals(new InteropPeer.Result(0, List.of(), ""), r);
+            assertEquals(new ChildProcess.Result(0, List.of(), ""), r);
         }
         TestFds.assertNoLeak(before);
     }
@@ -88,23 +89,17 @@ class CInteropTest {
         int before = TestFds.openFdCount();
         String path = dir.resolve("s.sock").toString();
         FrameSender[] tx = new FrameSender[1];
-        InteropPeer[] peer = new InteropPeer[1];
-        try (InteropHarness h = new InteropHarness()) {
-            UServer server = new UServer(h.loop);
-            h.trace(server, "server");
-            server.on("connection", (USocket s) -> {
-                h.trace(s, "S");
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            AtomicReference<ChildProcess> peer = PeerSetup.serveOnePeer(h, path, s -> {
                 tx[0] = new FrameSender(s, SCENARIO, dir.resolve("files"));
                 tx[0].start();
-                server.close();
-            });
-            server.listen(path, () -> peer[0] = h.peer(InteropPeer.start("c", dir, c("connect", path, "recv", dir))));
+            }, () -> ChildProcess.start("c", dir, c("connect", path, "recv", dir)));
             h.run();
-            InteropPeer.Result r = peer[0].finish(EXIT);
+            ChildProcess.Result r = peer.get().finish(EXIT);
 
-            assertEquals(List.of("S finish", "S end", "S close(false)"), h.events, r.stderr());
+            assertEquals(List.of("S finish", "S end", "S close(false)"), h.log.all(), r.stderr());
             assertEquals(tx[0].expectedResults(), tx[0].results);
-            assertEquals(new InteropPeer.Result(0, SCENARIO.expectedReport(), ""), r);
+            assertEquals(new ChildProcess.Result(0, SCENARIO.expectedReport(), ""), r);
         }
         TestFds.assertNoLeak(before);
     }

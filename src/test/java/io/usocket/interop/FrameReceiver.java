@@ -1,12 +1,10 @@
 package io.usocket.interop;
 
+import io.usocket.ContentFiles;
 import io.usocket.Fds;
 import io.usocket.Message;
 import io.usocket.USocket;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -98,19 +96,11 @@ final class FrameReceiver {
     private void deliver(byte[] data, int wanted, int[] fds) {
         report.add(InteropScenario.msgLine(index, data, wanted));
         if (fds.length != wanted) report.add("missing fds: got " + fds.length + ", " + wanted + " wanted");
-        for (int j = 0; j < fds.length; j++) report.add(InteropScenario.fdLine(index, j, readAndClose(fds[j])));
+        for (int j = 0; j < fds.length; j++) report.add(InteropScenario.fdLine(index, j, ContentFiles.drainAndClose(fds[j])));
         if (index < scenario.msgs.size() && scenario.msgs.get(index).sync()) {
             socket.write("A".getBytes(StandardCharsets.US_ASCII));
         }
         index++;
-    }
-
-    private static byte[] readAndClose(int fd) {
-        try (InputStream in = Fds.toInputStream(fd)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void onEnd() {

@@ -2,6 +2,7 @@ package io.usocket.interop;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -12,6 +13,10 @@ import java.util.zip.CRC32;
  * own, and the report a receiver prints.
  */
 final class InteropScenario {
+    /** The peer programs' sources (src/test/resources/interop), run from the source tree. */
+    static final Path RESOURCES = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+            .resolve("src/test/resources/interop").toAbsolutePath();
+
     /** One frame: {@code len} payload bytes, {@code nfds} fds, {@code sync}: the sender waits for an ack. */
     record Msg(int len, int nfds, boolean sync) {
     }

@@ -1,26 +1,29 @@
 package io.usocket.interop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.usocket.interop.PeerSetup.EXIT;
+import static io.usocket.interop.PeerSetup.GUARD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.usocket.ChildProcess;
+import io.usocket.ContentFiles;
 import io.usocket.EventLoop;
 import io.usocket.Fds;
 import io.usocket.Message;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,8 +50,7 @@ class NpmUsocketInteropTest {
     /** What the original sends to us: 253 fds at once; fds between large payloads, never with one. */
     static final InteropScenario FROM_NPM =
             InteropScenario.parse("5:0,7:1,0:3,16:253,3000000:0!,100:2,3000000:0,3:0");
-    private static final Path NODE_DIR = InteropPeer.RESOURCES.resolve("node");
-    private static final Duration EXIT = Duration.ofSeconds(10);
+    private static final Path NODE_DIR = InteropScenario.RESOURCES.resolve("node");
 
     @TempDir
     Path dir;
@@ -57,17 +59,17 @@ class NpmUsocketInteropTest {
 
     @BeforeAll
     static void probeNpmUsocket() {
-        InteropHarness.warmUpJdk();
-        missing = InteropPeer.probe("node", "node", "--version");
+        SocketTestKit.warmUp();
+        missing = ChildProcess.probe("node", "node", "--version");
         if (missing == null) {
-            missing = InteropPeer.probe("the npm package usocket in " + NODE_DIR.resolve("node_modules"),
+            missing = ChildProcess.probe("the npm package usocket in " + NODE_DIR.resolve("node_modules"),
                     "node", "-e", "require(process.argv[1])", NODE_DIR.resolve("node_modules/usocket").toString());
         }
     }
 
     @BeforeEach
     void requireNpmUsocket() {
-        InteropPeer.require(missing);
+        ChildProcess.require(missing);
     }
 
     private static List<String> node(String script, String... args) {
@@ -89,11 +91,10 @@ class NpmUsocketInteropTest {
         String path = dir.resolve("socket").toString();
         List<String> reads = new ArrayList<>();
         byte[][] content = new byte[1][];
-        try (InteropHarness h = new InteropHarness()) {
-            InteropPeer peer = h.peer(InteropPeer.start("node", dir, node("readme-server.js", path)));
-            peer.awaitLine("listening", EXIT);
-            USocket client = new USocket(h.loop);
-            h.trace(client, "C");
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            ChildProcess peer = PeerSetup.listeningPeer(h, "node", dir, node("readme-server.js", path));
+            USocket client = new USocket(h.loop());
+            PeerSetup.trace(h, client, "C");
             client.connect(path);
             client.on("connected", () -> client.read(0));
             client.on("readable", () -> {
@@ -101,23 +102,23 @@ class NpmUsocketInteropTest {
                 reads.add(String.valueOf(msg == null ? null
                         : new String(msg.data(), StandardCharsets.UTF_8) + " fds=" + msg.fds().length));
                 if (msg == null) return;
-                content[0] = readAndClose(msg.fds()[0]);
+                content[0] = ContentFiles.drainAndClose(msg.fds()[0]);
                 client.end();
             });
             h.run();
-            InteropPeer.Result r = peer.finish(EXIT);
+            ChildProcess.Result r = peer.finish(EXIT);
 
             // 'finish' (our end) and 'end' (the peer's EOF) are independent: EOF may be read in the
             // same wakeup as the message, or later.
-            assertEquals("C connect", h.events.get(0), r.stderr());
-            assertEquals(List.of("C end", "C finish"), h.events.subList(1, 3).stream().sorted().toList(), h.events.toString());
-            assertEquals("C close(false)", h.events.get(3), h.events.toString());
-            assertEquals(4, h.events.size(), h.events.toString());
+            assertEquals("C connect", h.log.all().get(0), r.stderr());
+            assertEquals(List.of("C end", "C finish"), h.log.all().subList(1, 3).stream().sorted().toList(), h.log.all().toString());
+            assertEquals("C close(false)", h.log.all().get(3), h.log.all().toString());
+            assertEquals(4, h.log.all().size(), h.log.all().toString());
             // A second 'readable' (read -> null) comes only when EOF arrives in a later wakeup.
             assertEquals("message fds=1", reads.get(0), reads.toString());
             assertTrue(reads.size() == 1 || reads.equals(List.of("message fds=1", "null")), reads.toString());
             assertArrayEquals(script, content[0]);
-            assertEquals(new InteropPeer.Result(0, List.of("closed"), ""), r);
+            assertEquals(new ChildProcess.Result(0, List.of("closed"), ""), r);
         }
         TestFds.assertNoLeak(before);
     }
@@ -130,14 +131,14 @@ class NpmUsocketInteropTest {
         int before = TestFds.openFdCount();
         String path = dir.resolve("socket").toString();
         List<String> callbacks = new ArrayList<>();
-        InteropPeer[] peer = new InteropPeer[1];
-        try (InteropHarness h = new InteropHarness()) {
-            EventLoop loop = h.loop;
+        ChildProcess[] peer = new ChildProcess[1];
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            EventLoop loop = h.loop();
             UServer server = new UServer(loop);
-            h.trace(server, "server");
-            server.listen(path, () -> peer[0] = h.peer(InteropPeer.start("node", dir, node("readme-client.js", path))));
+            h.log.trace(server, "server", "error");
+            server.listen(path, () -> peer[0] = h.closeWithKit(ChildProcess.start("node", dir, node("readme-client.js", path))));
             server.on("connection", (USocket connection) -> {
-                h.trace(connection, "S");
+                PeerSetup.trace(h, connection, "S");
                 byte[] msg = "message".getBytes(StandardCharsets.UTF_8);
                 int fd = Fds.open(file);
                 loop.setTimeout(() -> connection.end(new Message(msg, fd), err -> {
@@ -147,12 +148,12 @@ class NpmUsocketInteropTest {
                 connection.on("close", () -> server.close()); // README's client closes the server
             });
             h.run();
-            InteropPeer.Result r = peer[0].finish(EXIT);
+            ChildProcess.Result r = peer[0].finish(EXIT);
 
-            assertEquals(List.of("S finish", "S end", "S close(false)"), h.events, r.stderr());
+            assertEquals(List.of("S finish", "S end", "S close(false)"), h.log.all(), r.stderr());
             assertEquals(List.of("end ok"), callbacks);
             String report = "data message fds 1 size " + expected.length + " crc " + InteropScenario.crc(expected);
-            assertEquals(new InteropPeer.Result(0, List.of(report), ""), r);
+            assertEquals(new ChildProcess.Result(0, List.of(report), ""), r);
         }
         TestFds.assertNoLeak(before);
     }
@@ -163,23 +164,16 @@ class NpmUsocketInteropTest {
         int before = TestFds.openFdCount();
         String path = dir.resolve("s.sock").toString();
         FrameReceiver[] rx = new FrameReceiver[1];
-        InteropPeer[] peer = new InteropPeer[1];
-        try (InteropHarness h = new InteropHarness()) {
-            UServer server = new UServer(h.loop);
-            h.trace(server, "server");
-            server.on("connection", (USocket c) -> {
-                h.trace(c, "S");
-                rx[0] = new FrameReceiver(c, FROM_NPM, FrameReceiver.Mode.READ_SIZE_COUNT);
-                server.close();
-            });
-            server.listen(path, () -> peer[0] = h.peer(InteropPeer.start("node", dir,
-                    node("peer.js", "connect", path, "send", FROM_NPM.spec, dir.toString()))));
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            AtomicReference<ChildProcess> peer = PeerSetup.serveOnePeer(h, path,
+                    c -> rx[0] = new FrameReceiver(c, FROM_NPM, FrameReceiver.Mode.READ_SIZE_COUNT),
+                    () -> ChildProcess.start("node", dir, node("peer.js", "connect", path, "send", FROM_NPM.spec, dir.toString())));
             h.run();
-            InteropPeer.Result r = peer[0].finish(EXIT);
+            ChildProcess.Result r = peer.get().finish(EXIT);
 
-            assertEquals(List.of("S end", "S finish", "S close(false)"), h.events, r.stderr());
+            assertEquals(List.of("S end", "S finish", "S close(false)"), h.log.all(), r.stderr());
             assertEquals(FROM_NPM.expectedReport(), rx[0].report);
-            assertEquals(new InteropPeer.Result(0, List.of(), ""), r);
+            assertEquals(new ChildProcess.Result(0, List.of(), ""), r);
         }
         TestFds.assertNoLeak(before);
     }
@@ -193,34 +187,24 @@ class NpmUsocketInteropTest {
     void ourClientSendsToNpmServer() {
         int before = TestFds.openFdCount();
         String path = dir.resolve("s.sock").toString();
-        try (InteropHarness h = new InteropHarness()) {
-            InteropPeer peer = h.peer(InteropPeer.start("node", dir,
-                    node("peer.js", "listen", path, "recv", TO_NPM.spec, dir.toString())));
-            peer.awaitLine("listening", EXIT);
-            USocket client = new USocket(h.loop, path);
-            h.trace(client, "C");
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            ChildProcess peer = PeerSetup.listeningPeer(h, "node", dir,
+                    node("peer.js", "listen", path, "recv", TO_NPM.spec, dir.toString()));
+            USocket client = PeerSetup.client(h, path);
             FrameSender tx = new FrameSender(client, TO_NPM, dir.resolve("files"));
             client.on("connect", tx::start);
             h.run();
-            InteropPeer.Result r = peer.finish(EXIT);
+            ChildProcess.Result r = peer.finish(EXIT);
 
             // 'finish' (our end) and 'end' (the peer's EOF) are independent: EOF may be read in the
             // same wakeup as the message, or later.
-            assertEquals("C connect", h.events.get(0), r.stderr());
-            assertEquals(List.of("C end", "C finish"), h.events.subList(1, 3).stream().sorted().toList(), h.events.toString());
-            assertEquals("C close(false)", h.events.get(3), h.events.toString());
-            assertEquals(4, h.events.size(), h.events.toString());
+            assertEquals("C connect", h.log.all().get(0), r.stderr());
+            assertEquals(List.of("C end", "C finish"), h.log.all().subList(1, 3).stream().sorted().toList(), h.log.all().toString());
+            assertEquals("C close(false)", h.log.all().get(3), h.log.all().toString());
+            assertEquals(4, h.log.all().size(), h.log.all().toString());
             assertEquals(tx.expectedResults(), tx.results);
-            assertEquals(new InteropPeer.Result(0, TO_NPM.expectedReport(), ""), r);
+            assertEquals(new ChildProcess.Result(0, TO_NPM.expectedReport(), ""), r);
         }
         TestFds.assertNoLeak(before);
-    }
-
-    private static byte[] readAndClose(int fd) {
-        try (InputStream in = Fds.toInputStream(fd)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,15 +1,19 @@
 package io.usocket.interop;
 
+import static io.usocket.interop.PeerSetup.EXIT;
+import static io.usocket.interop.PeerSetup.GUARD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.usocket.ChildProcess;
+import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
 import io.usocket.USocket;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PythonInteropTest {
     static final InteropScenario SCENARIO =
             InteropScenario.parse("5:0,7:1,0:3,16:253,3000000:0,100:2,3000000:1,3:0");
-    private static final Duration EXIT = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -38,18 +41,18 @@ class PythonInteropTest {
 
     @BeforeAll
     static void probePython() {
-        missing = InteropPeer.probe("python3 with socket.send_fds",
+        missing = ChildProcess.probe("python3 with socket.send_fds",
                 "python3", "-c", "import socket; socket.send_fds; socket.recv_fds");
-        InteropHarness.warmUpJdk();
+        SocketTestKit.warmUp();
     }
 
     @BeforeEach
     void requirePython() {
-        InteropPeer.require(missing);
+        ChildProcess.require(missing);
     }
 
     private static List<String> python(String mode, String path, String role, Path tmp) {
-        return List.of("python3", InteropPeer.RESOURCES.resolve("peer.py").toString(), mode, path, role,
+        return List.of("python3", InteropScenario.RESOURCES.resolve("peer.py").toString(), mode, path, role,
                 SCENARIO.spec, tmp.toString());
     }
 
@@ -59,22 +62,16 @@ class PythonInteropTest {
         int before = TestFds.openFdCount();
         String path = dir.resolve("s.sock").toString();
         FrameReceiver[] rx = new FrameReceiver[1];
-        InteropPeer[] peer = new InteropPeer[1];
-        try (InteropHarness h = new InteropHarness()) {
-            UServer server = new UServer(h.loop);
-            h.trace(server, "server");
-            server.on("connection", (USocket c) -> {
-                h.trace(c, "S");
-                rx[0] = new FrameReceiver(c, SCENARIO, FrameReceiver.Mode.READ_SIZE_COUNT);
-                server.close();
-            });
-            server.listen(path, () -> peer[0] = h.peer(InteropPeer.start("python", dir, python("connect", path, "send", dir))));
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            AtomicReference<ChildProcess> peer = PeerSetup.serveOnePeer(h, path,
+                    c -> rx[0] = new FrameReceiver(c, SCENARIO, FrameReceiver.Mode.READ_SIZE_COUNT),
+                    () -> ChildProcess.start("python", dir, python("connect", path, "send", dir)));
             h.run();
-            InteropPeer.Result r = peer[0].finish(EXIT);
+            ChildProcess.Result r = peer.get().finish(EXIT);
 
-            assertEquals(List.of("S end", "S finish", "S close(false)"), h.events, r.stderr() + rx[0].report);
+            assertEquals(List.of("S end", "S finish", "S close(false)"), h.log.all(), r.stderr() + rx[0].report);
             assertEquals(SCENARIO.expectedReport(), rx[0].report);
-            assertEquals(new InteropPeer.Result(0, List.of(), ""), r);
+            assertEquals(new ChildProcess.Result(0, List.of(), ""), r);
         }
         TestFds.assertNoLeak(before);
     }
@@ -84,19 +81,17 @@ class PythonInteropTest {
     void ourClientSendsToPythonServer() {
         int before = TestFds.openFdCount();
         String path = dir.resolve("s.sock").toString();
-        try (InteropHarness h = new InteropHarness()) {
-            InteropPeer peer = h.peer(InteropPeer.start("python", dir, python("listen", path, "recv", dir)));
-            peer.awaitLine("listening", EXIT);
-            USocket client = new USocket(h.loop, path);
-            h.trace(client, "C");
+        try (SocketTestKit h = new SocketTestKit(GUARD)) {
+            ChildProcess peer = PeerSetup.listeningPeer(h, "python", dir, python("listen", path, "recv", dir));
+            USocket client = PeerSetup.client(h, path);
             FrameSender tx = new FrameSender(client, SCENARIO, dir.resolve("files"));
-            h.loop.execute(tx::start);
+            h.loop().execute(tx::start);
             h.run();
-            InteropPeer.Result r = peer.finish(EXIT);
+            ChildProcess.Result r = peer.finish(EXIT);
 
-            assertEquals(List.of("C connect", "C finish", "C end", "C close(false)"), h.events, r.stderr());
+            assertEquals(List.of("C connect", "C finish", "C end", "C close(false)"), h.log.all(), r.stderr());
             assertEquals(tx.expectedResults(), tx.results);
-            assertEquals(new InteropPeer.Result(0, SCENARIO.expectedReport(), ""), r);
+            assertEquals(new ChildProcess.Result(0, SCENARIO.expectedReport(), ""), r);
         }
         TestFds.assertNoLeak(before);
     }
