@@ -53,6 +53,11 @@ public class USocket extends EventEmitter {
         this(EventLoop.getDefault(), path, null);
     }
 
+    /** Connects to {@code path} at once on the default loop; {@code cb} runs on {@code 'connected'}. usocket: {@code new USocket(path, cb)}. */
+    public USocket(String path, Runnable cb) {
+        this(EventLoop.getDefault(), path, cb);
+    }
+
     /** Connects to {@code path} at once; {@code cb} runs on {@code 'connected'}. Node: {@code net.connect(path, cb)}. */
     public USocket(EventLoop loop, String path, Runnable cb) {
         this(loop, new SocketOptions());
