@@ -383,6 +383,11 @@ public class USocket extends EventEmitter {
         return write(new byte[0], fds, cb);
     }
 
+    /** As {@link #write(int[], Consumer)} with a callback that ignores the error. */
+    public boolean write(int[] fds, Runnable cb) {
+        return write(new byte[0], fds, Callbacks.of(cb));
+    }
+
     /** Bytes and fds together; the fds travel with the first bytes. usocket: {@code socket.write({data, fds})}. */
     public boolean write(Message msg) {
         return write(msg, (Consumer<Throwable>) null);
@@ -442,6 +447,26 @@ public class USocket extends EventEmitter {
     /** Writes UTF-8 {@code data}, then ends. Node: {@code socket.end(string)}. */
     public USocket end(String data) {
         return end(Message.of(SocketWriter.encode(data, "utf8")), (Consumer<Throwable>) null);
+    }
+
+    /** Node: {@code socket.end(string, cb)}. */
+    public USocket end(String data, Consumer<Throwable> cb) {
+        return end(Message.of(SocketWriter.encode(data, "utf8")), cb);
+    }
+
+    /** Node: {@code socket.end(string, cb)}, with a callback that ignores the error. */
+    public USocket end(String data, Runnable cb) {
+        return end(Message.of(SocketWriter.encode(data, "utf8")), Callbacks.of(cb));
+    }
+
+    /** Node: {@code socket.end(data, cb)}, with a callback that ignores the error. */
+    public USocket end(byte[] data, Runnable cb) {
+        return end(Message.of(data), Callbacks.of(cb));
+    }
+
+    /** usocket: {@code socket.end({data, fds}, cb)}, with a callback that ignores the error. */
+    public USocket end(Message msg, Runnable cb) {
+        return end(msg, Callbacks.of(cb));
     }
 
     /** Writes a message with fds, then ends. usocket: {@code socket.end({data, fds})}. */
