@@ -38,6 +38,12 @@ static double now_s(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The warm-up share of a workload's work (bench/PROTOCOL.md): a quarter, at least 1. The clock
+   starts once it is done, and the figure counts only the work done after that. */
+static long long warmup(long long work) {
+    return work / 4 > 0 ? work / 4 : 1;
+}
+
 static void result(const char *value, const char *unit) {
     printf("RESULT %s %s %s\n", workload, value, unit);
     fflush(stdout);
@@ -148,11 +154,11 @@ static long rss_bytes(void) {
 
 /* ---- W1: stream ---- */
 
-static void w1_server(const char *path) {
+static void w1_server(const char *path, long long bytes) {
     int lfd = listen_on(path);
     int fd = accept_one(lfd);
     static char buf[CHUNK];
-    long long total = 0;
+    long long total = 0, warm = warmup(bytes), total0 = -1;
     double t0 = 0;
     for (;;) {
         ssize_t k = recv(fd, buf, sizeof buf, 0);
@@ -161,11 +167,15 @@ static void w1_server(const char *path) {
             if (errno == EINTR) continue;
             die("recv");
         }
-        if (total == 0) t0 = now_s();
         total += k;
+        if (total0 < 0 && total >= warm) {
+            total0 = total;
+            t0 = now_s();
+        }
     }
     double t = now_s() - t0;
-    resultf(total / 1e6 / t, "MB/s");
+    if (total0 < 0) die("warm-up share never reached");
+    resultf((total - total0) / 1e6 / t, "MB/s");
     close(fd);
     close(lfd);
 }
@@ -184,7 +194,7 @@ static void w1_client(const char *path, long long bytes) {
 
 /* ---- W2 / W2w: fd passing ---- */
 
-static void fd_server(const char *path, int windowed) {
+static void fd_server(const char *path, long long n, int windowed) {
     int lfd = listen_on(path);
     int fd = accept_one(lfd);
     char data[CHUNK];
@@ -192,7 +202,7 @@ static void fd_server(const char *path, int windowed) {
         char buf[CMSG_SPACE(MAX_FDS * sizeof(int))];
         struct cmsghdr align;
     } control;
-    long long count = 0, unacked = 0;
+    long long count = 0, unacked = 0, warm = warmup(n), count0 = -1;
     double t0 = 0, t1 = 0;
     const char ack = 'a';
     for (;;) {
@@ -221,9 +231,12 @@ static void fd_server(const char *path, int windowed) {
             got += n;
         }
         if (got > 0) {
-            if (count == 0) t0 = now_s();
             count += got;
             t1 = now_s();
+            if (count0 < 0 && count >= warm) {
+                count0 = count;
+                t0 = t1;
+            }
             if (windowed) {
                 unacked += got;
                 while (unacked >= ACK_EVERY) {
@@ -235,7 +248,8 @@ static void fd_server(const char *path, int windowed) {
         }
     }
     double t = t1 - t0;
-    resultf(count > 1 && t > 0 ? count / t : 0, "msgs/s");
+    if (count0 < 0) die("warm-up share never reached");
+    resultf(t > 0 ? (count - count0) / t : 0, "msgs/s");
     close(fd);
     close(lfd);
 }
@@ -312,16 +326,19 @@ static void w3_client(const char *path, long long n) {
     int fd = connect_to(path);
     char out[64], in[64];
     memset(out, 'p', sizeof out);
-    double t0 = now_s();
+    long long warm = warmup(n);
+    double t0 = 0;
     for (long long i = 0; i < n; i++) {
+        if (i == warm) t0 = now_s();
         write_all(fd, out, sizeof out);
         if (!read_full(fd, in, sizeof in)) {
             errno = EPIPE;
             die("echo ended");
         }
     }
+    if (warm >= n) die("warm-up share never reached");
     double t = now_s() - t0;
-    resultf(t * 1e6 / n, "us/rt");
+    resultf(t * 1e6 / (n - warm), "us/rt");
     close(fd);
 }
 
@@ -341,10 +358,14 @@ static void w4_server(const char *path, long long n) {
 static void w4_client(const char *path, long long n) {
     socklen_t len;
     struct sockaddr_un a = address(path, &len);
-    close(connect_to(path)); /* waits for the server; counted by it as connection 1 */
+    /* The first connection waits for the server (counted by it as connection 1); the warm-up
+       share (at least 1) keeps it out of the clock. */
+    close(connect_to(path));
     char b;
-    double t0 = now_s();
+    long long warm = warmup(n);
+    double t0 = 0;
     for (long long i = 1; i < n; i++) {
+        if (i == warm) t0 = now_s();
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) die("socket");
         if (connect(fd, (struct sockaddr *)&a, len) < 0) die("connect");
@@ -354,8 +375,9 @@ static void w4_client(const char *path, long long n) {
         }
         close(fd);
     }
+    if (warm >= n) die("warm-up share never reached");
     double t = now_s() - t0;
-    resultf((n - 1) / t, "conn/s");
+    resultf((n - warm) / t, "conn/s");
 }
 
 /* ---- W5: idle memory ---- */
@@ -396,14 +418,14 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (strcmp(workload, "W1") == 0) {
-        if (server) w1_server(path); else w1_client(path, param > 0 ? param : 2LL << 30);
+        if (server) w1_server(path, param > 0 ? param : 8LL << 30); else w1_client(path, param > 0 ? param : 8LL << 30);
     } else if (strcmp(workload, "W2") == 0 || strcmp(workload, "W2w") == 0) {
         int windowed = workload[2] == 'w';
-        if (server) fd_server(path, windowed); else fd_client(path, param > 0 ? param : 200000, windowed);
+        if (server) fd_server(path, param > 0 ? param : 600000, windowed); else fd_client(path, param > 0 ? param : 600000, windowed);
     } else if (strcmp(workload, "W3") == 0) {
-        if (server) w3_server(path); else w3_client(path, param > 0 ? param : 100000);
+        if (server) w3_server(path); else w3_client(path, param > 0 ? param : 200000);
     } else if (strcmp(workload, "W4") == 0) {
-        if (server) w4_server(path, param > 0 ? param : 20000); else w4_client(path, param > 0 ? param : 20000);
+        if (server) w4_server(path, param > 0 ? param : 40000); else w4_client(path, param > 0 ? param : 40000);
     } else if (strcmp(workload, "W5") == 0) {
         if (server) w5_server(path, param > 0 ? param : 10000); else w5_client(path, param > 0 ? param : 10000);
     } else {

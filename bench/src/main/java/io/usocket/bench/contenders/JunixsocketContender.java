@@ -36,7 +36,7 @@ final class JunixsocketContender implements Main.Contender {
     @Override
     public void server(String workload, String path, long n) throws Exception {
         switch (workload) {
-            case "W1": streamServer(path); break;
+            case "W1": streamServer(path, n); break;
             case "W2": fdServer(path, "W2", n, false); break;
             case "W2w": fdServer(path, "W2w", n, true); break;
             case "W3": echoServer(path); break;
@@ -95,19 +95,19 @@ final class JunixsocketContender implements Main.Contender {
 
     // ---- W1 ----
 
-    private static void streamServer(String path) throws IOException {
+    private static void streamServer(String path, long bytes) throws IOException {
         try (AFUNIXServerSocketChannel server = listen(path); AFUNIXSocketChannel ch = server.accept()) {
             ByteBuffer buf = ByteBuffer.allocateDirect(Main.CHUNK);
+            Main.Window w = new Main.Window(bytes);
             long total = 0;
-            long t0 = 0;
             while (true) {
                 buf.clear();
                 int k = ch.read(buf);
                 if (k < 0) break;
-                if (total == 0 && k > 0) t0 = System.nanoTime();
                 total += k;
+                w.progress(total);
             }
-            Main.throughput("W1", total, System.nanoTime() - t0);
+            Main.throughput("W1", w.counted(total), w.elapsed(System.nanoTime()));
         }
     }
 
@@ -131,9 +131,9 @@ final class JunixsocketContender implements Main.Contender {
             ch.setAncillaryReceiveBufferSize(ANCILLARY_BYTES);
             ByteBuffer buf = ByteBuffer.allocateDirect(Main.CHUNK);
             ByteBuffer ack = ByteBuffer.allocateDirect(1);
+            Main.Window w = new Main.Window(n);
             long count = 0;
             long unacked = 0;
-            long t0 = 0;
             long t1 = 0;
             while (true) {
                 buf.clear();
@@ -143,9 +143,9 @@ final class JunixsocketContender implements Main.Contender {
                 if (fds == null) continue;
                 for (FileDescriptor fd : fds) closeFd(fd);
                 long now = System.nanoTime();
-                if (count == 0) t0 = now;
                 t1 = now;
                 count += fds.length;
+                w.progress(count, now);
                 if (windowed) {
                     unacked += fds.length;
                     while (unacked >= Main.ACK_EVERY) {
@@ -160,7 +160,7 @@ final class JunixsocketContender implements Main.Contender {
                 }
             }
             if (count != n) System.err.println("junixsocket " + workload + ": received " + count + " of " + n + " fds");
-            Main.messageRate(workload, count, t1 - t0);
+            Main.messageRate(workload, w.counted(count), w.elapsed(t1));
         }
     }
 
@@ -208,8 +208,9 @@ final class JunixsocketContender implements Main.Contender {
         try (AFUNIXSocketChannel ch = connect(path)) {
             ByteBuffer out = ByteBuffer.allocateDirect(Main.PING);
             ByteBuffer in = ByteBuffer.allocateDirect(Main.PING);
-            long t0 = System.nanoTime();
+            Main.Window w = new Main.Window(n);
             for (long i = 0; i < n; i++) {
+                w.progress(i);
                 out.clear();
                 writeFully(ch, out);
                 in.clear();
@@ -217,7 +218,7 @@ final class JunixsocketContender implements Main.Contender {
                     if (ch.read(in) < 0) throw new EOFException("echo ended after " + i + " round trips");
                 }
             }
-            Main.roundTrip("W3", n, System.nanoTime() - t0);
+            Main.roundTrip("W3", w.counted(n), w.elapsed(System.nanoTime()));
         }
     }
 
@@ -241,18 +242,20 @@ final class JunixsocketContender implements Main.Contender {
 
     private static void connectClient(String path, long n) throws Exception {
         ByteBuffer b = ByteBuffer.allocateDirect(1);
-        // The first connection waits for the server and is not timed (the server counts it).
+        // The first connection waits for the server (the server counts it); the warm-up share
+        // (at least 1) keeps it out of the clock.
         try (AFUNIXSocketChannel ch = connect(path)) {
             readOne(ch, b);
         }
         AFUNIXSocketAddress addr = address(path);
-        long t0 = System.nanoTime();
+        Main.Window w = new Main.Window(n);
         for (long i = 1; i < n; i++) {
+            w.progress(i);
             try (AFUNIXSocketChannel ch = AFUNIXSocketChannel.open(addr)) {
                 readOne(ch, b);
             }
         }
-        Main.connectRate("W4", n - 1, System.nanoTime() - t0);
+        Main.connectRate("W4", w.counted(n), w.elapsed(System.nanoTime()));
     }
 
     private static void readOne(AFUNIXSocketChannel ch, ByteBuffer b) throws IOException {

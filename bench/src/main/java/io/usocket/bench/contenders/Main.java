@@ -16,23 +16,24 @@ import java.util.Locale;
  * </pre>
  *
  * A contender implements {@link Contender}; {@link #contender(String)} maps its name to it. The
- * helpers here ({@link #result}, {@link #notApplicable}, {@link Memory}, the defaults and
- * constants) keep every contender's output and W5 measurement identical.
+ * helpers here ({@link #result}, {@link #notApplicable}, {@link Window} (the warm-up rule),
+ * {@link Memory}, the defaults and constants) keep every contender's output and measurements
+ * identical.
  */
 public final class Main {
-    /** W1: bytes sent by default (2 GiB) and the size of every write. */
-    public static final long W1_BYTES = 2L << 30;
+    /** W1: bytes sent by default (8 GiB) and the size of every write. */
+    public static final long W1_BYTES = 8L << 30;
     public static final int CHUNK = 64 * 1024;
     /** W2 / W2w: messages (1 byte + 1 fd each). */
-    public static final long W2_MESSAGES = 200_000;
+    public static final long W2_MESSAGES = 600_000;
     /** W2w: at most this many messages unacknowledged; one ack byte per {@link #ACK_EVERY} fds. */
     public static final int WINDOW = 128;
     public static final int ACK_EVERY = 64;
     /** W3: round trips of {@link #PING} bytes. */
-    public static final long W3_ROUND_TRIPS = 100_000;
+    public static final long W3_ROUND_TRIPS = 200_000;
     public static final int PING = 64;
     /** W4: connections. */
-    public static final long W4_CONNECTIONS = 20_000;
+    public static final long W4_CONNECTIONS = 40_000;
     /** W5: idle connections. */
     public static final long W5_CONNECTIONS = 10_000;
 
@@ -122,12 +123,62 @@ public final class Main {
         result(workload, String.format(Locale.ROOT, "%.3f", value), unit);
     }
 
-    /** W1: MB/s (10^6 bytes) from a byte count and the nanoseconds from first byte to EOF. */
+    /**
+     * The protocol's warm-up share of {@code work} (W1 bytes received, W2/W2w messages received,
+     * W3 round trips, W4 connections): a quarter, at least 1. The clock starts once it is done.
+     */
+    public static long warmup(long work) {
+        return Math.max(1, work / 4);
+    }
+
+    /**
+     * The measured part of a workload (bench/PROTOCOL.md, warm-up rule): call {@link #progress}
+     * with the work done so far each time it grows; the first time it reaches
+     * {@link #warmup}{@code (work)} the clock starts, and the figure counts only the work done
+     * after that ({@link #counted}) over the time since then ({@link #elapsed}). One thread.
+     */
+    public static final class Window {
+        private final long warm;
+        private long done0 = -1;
+        private long t0;
+
+        public Window(long work) {
+            warm = warmup(work);
+        }
+
+        /** The work done so far is {@code done}, now. */
+        public void progress(long done) {
+            if (done0 < 0 && done >= warm) {
+                progress(done, System.nanoTime());
+            }
+        }
+
+        /** The work done so far is {@code done}, at {@code now} (a {@link System#nanoTime()}). */
+        public void progress(long done, long now) {
+            if (done0 < 0 && done >= warm) {
+                done0 = done;
+                t0 = now;
+            }
+        }
+
+        /** Work done after the clock started, of {@code done} in all. */
+        public long counted(long done) {
+            if (done0 < 0) throw new IllegalStateException("warm-up share (" + warm + ") never reached: " + done + " done");
+            return done - done0;
+        }
+
+        /** Nanoseconds from the start of the clock to {@code end} (a {@link System#nanoTime()}). */
+        public long elapsed(long end) {
+            return end - t0;
+        }
+    }
+
+    /** W1: MB/s (10^6 bytes) from a byte count and the nanoseconds it took. */
     public static void throughput(String workload, long bytes, long nanos) {
         result(workload, bytes / 1e6 / (nanos / 1e9), "MB/s");
     }
 
-    /** W2/W2w: messages per second from a count and the nanoseconds from first to last message. */
+    /** W2/W2w: messages per second from a count and the nanoseconds it took. */
     public static void messageRate(String workload, long count, long nanos) {
         result(workload, nanos > 0 ? count / (nanos / 1e9) : 0, "msgs/s");
     }

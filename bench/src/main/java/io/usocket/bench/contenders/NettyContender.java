@@ -59,7 +59,7 @@ final class NettyContender implements Main.Contender {
     @Override
     public void server(String workload, String path, long n) throws Exception {
         switch (workload) {
-            case "W1": serve(path, new StreamServer(), false, null); break;
+            case "W1": serve(path, new StreamServer(n), false, null); break;
             case "W2": serve(path, new FdServer("W2", n), true, null); break;
             case "W2w": serve(path, new FdServer("W2w", n), true, null); break;
             case "W3": serve(path, new EchoServer(), false, null); break;
@@ -155,20 +155,24 @@ final class NettyContender implements Main.Contender {
 
     @ChannelHandler.Sharable
     private final class StreamServer extends ChannelInboundHandlerAdapter {
+        private final Main.Window w;
         private long total;
-        private long t0;
+
+        StreamServer(long bytes) {
+            w = new Main.Window(bytes);
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf b = (ByteBuf) msg;
-            if (total == 0) t0 = System.nanoTime();
             total += b.readableBytes();
+            w.progress(total);
             b.release();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            Main.throughput("W1", total, System.nanoTime() - t0);
+            Main.throughput("W1", w.counted(total), w.elapsed(System.nanoTime()));
             done.complete(null);
         }
 
@@ -231,14 +235,15 @@ final class NettyContender implements Main.Contender {
     private final class FdServer extends ChannelInboundHandlerAdapter {
         private final ByteBuf ack = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1).writeByte('a'));
         private long count;
-        private long t0;
         private long t1;
         private final String workload;
         private final long n;
+        private final Main.Window w;
 
         FdServer(String workload, long n) {
             this.workload = workload;
             this.n = n;
+            this.w = new Main.Window(n);
         }
 
         @Override
@@ -246,9 +251,9 @@ final class NettyContender implements Main.Contender {
             FileDescriptor fd = (FileDescriptor) msg;
             fd.close();
             long now = System.nanoTime();
-            if (count == 0) t0 = now;
             t1 = now;
-            if (++count % Main.ACK_EVERY == 0) {
+            w.progress(++count, now);
+            if (count % Main.ACK_EVERY == 0) {
                 // At once, as the C contender: the client's window waits for it. Not a void
                 // promise: the client may be gone after its last message (EOF read in the same
                 // batch), and a failed ack is no error.
@@ -259,7 +264,7 @@ final class NettyContender implements Main.Contender {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (count != n) System.err.println("netty " + workload + ": received " + count + " of " + n + " fds");
-            Main.messageRate(workload, count, t1 - t0);
+            Main.messageRate(workload, w.counted(count), w.elapsed(t1));
             done.complete(null);
         }
 
@@ -356,17 +361,17 @@ final class NettyContender implements Main.Contender {
     private final class PingClient extends ChannelInboundHandlerAdapter {
         private final long n;
         private final ByteBuf ping = Unpooled.unreleasableBuffer(Unpooled.directBuffer(Main.PING).writeZero(Main.PING));
+        private final Main.Window w;
         private long rounds;
         private int got;
-        private long t0;
 
         PingClient(long n) {
             this.n = n;
+            this.w = new Main.Window(n);
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            t0 = System.nanoTime();
             ctx.writeAndFlush(ping.duplicate(), ctx.voidPromise());
         }
 
@@ -377,8 +382,9 @@ final class NettyContender implements Main.Contender {
             b.release();
             if (got < Main.PING) return;
             got -= Main.PING;
-            if (++rounds == n) {
-                Main.roundTrip("W3", n, System.nanoTime() - t0);
+            w.progress(++rounds);
+            if (rounds == n) {
+                Main.roundTrip("W3", w.counted(n), w.elapsed(System.nanoTime()));
                 ctx.close();
             } else {
                 ctx.writeAndFlush(ping.duplicate(), ctx.voidPromise());
@@ -456,26 +462,28 @@ final class NettyContender implements Main.Contender {
         boolean gotByte;
         private long bytes;
         private long connections;
-        private long t0;
+        private final Main.Window w;
 
         ConnectClient(long n) {
             this.n = n;
+            this.w = new Main.Window(n);
         }
 
+        /** After the first connection (it waited for the server; the warm-up share, at least 1, keeps it out of the clock). */
         void start() {
             group.execute(() -> {
                 connections = 1;
                 bytes = 1;
-                t0 = System.nanoTime();
                 next();
             });
         }
 
         private void next() {
+            w.progress(connections);
             if (connections == n) {
-                long t = System.nanoTime() - t0;
+                long t = w.elapsed(System.nanoTime());
                 if (bytes != n) done.completeExceptionally(new IOException("only " + bytes + " of " + n + " connections got the byte"));
-                Main.connectRate("W4", n - 1, t);
+                Main.connectRate("W4", w.counted(n), t);
                 done.complete(null);
                 return;
             }

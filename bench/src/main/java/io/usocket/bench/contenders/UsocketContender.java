@@ -27,9 +27,9 @@ final class UsocketContender implements Main.Contender {
         Files.deleteIfExists(Path.of(path));
         UServer server = new UServer(loop);
         switch (workload) {
-            case "W1": streamServer(server); break;
-            case "W2": fdServer(server, false); break;
-            case "W2w": fdServer(server, true); break;
+            case "W1": streamServer(server, n); break;
+            case "W2": fdServer(server, n, false); break;
+            case "W2w": fdServer(server, n, true); break;
             case "W3": echoServer(server); break;
             case "W4": connectServer(server, n); break;
             case "W5": idleServer(server, n); break;
@@ -84,16 +84,16 @@ final class UsocketContender implements Main.Contender {
 
     // ---- W1: stream ----
 
-    private void streamServer(UServer server) {
+    private void streamServer(UServer server, long bytes) {
         server.on("connection", (USocket s) -> {
             server.close();
+            Main.Window w = new Main.Window(bytes);
             long[] total = {0};
-            long[] t0 = {0};
             s.on("data", (byte[] chunk) -> {
-                if (total[0] == 0) t0[0] = System.nanoTime();
                 total[0] += chunk.length;
+                w.progress(total[0]);
             });
-            s.on("end", () -> Main.throughput("W1", total[0], System.nanoTime() - t0[0]));
+            s.on("end", () -> Main.throughput("W1", w.counted(total[0]), w.elapsed(System.nanoTime())));
         });
     }
 
@@ -123,19 +123,20 @@ final class UsocketContender implements Main.Contender {
 
     // ---- W2 / W2w: fd passing ----
 
-    private void fdServer(UServer server, boolean windowed) {
+    private void fdServer(UServer server, long n, boolean windowed) {
         byte[] ack = {'a'};
         server.on("connection", (USocket s) -> {
             server.close();
+            Main.Window w = new Main.Window(n);
             long[] count = {0};
-            long[] t = {0, 0};
+            long[] t1 = {0};
             int[] unacked = {0};
             s.on("fds", (int[] fds) -> {
                 for (int fd : fds) Fds.close(fd);
                 long now = System.nanoTime();
-                if (count[0] == 0) t[0] = now;
+                t1[0] = now;
                 count[0] += fds.length;
-                t[1] = now;
+                w.progress(count[0], now);
                 if (windowed) {
                     unacked[0] += fds.length;
                     while (unacked[0] >= Main.ACK_EVERY) {
@@ -145,7 +146,7 @@ final class UsocketContender implements Main.Contender {
                 }
             });
             s.on("data", (byte[] chunk) -> { });
-            s.on("end", () -> Main.messageRate(windowed ? "W2w" : "W2", count[0], t[1] - t[0]));
+            s.on("end", () -> Main.messageRate(windowed ? "W2w" : "W2", w.counted(count[0]), w.elapsed(t1[0])));
         });
     }
 
@@ -200,13 +201,14 @@ final class UsocketContender implements Main.Contender {
         connect(path, s -> {
             long[] rounds = {0};
             int[] got = {0};
-            long t0 = System.nanoTime();
+            Main.Window w = new Main.Window(n);
             s.on("data", (byte[] chunk) -> {
                 got[0] += chunk.length;
                 if (got[0] < Main.PING) return;
                 got[0] -= Main.PING;
-                if (++rounds[0] == n) {
-                    Main.roundTrip("W3", n, System.nanoTime() - t0);
+                w.progress(++rounds[0]);
+                if (rounds[0] == n) {
+                    Main.roundTrip("W3", w.counted(n), w.elapsed(System.nanoTime()));
                     s.end();
                 } else {
                     s.write(ping);
@@ -230,12 +232,13 @@ final class UsocketContender implements Main.Contender {
 
     private void connectClient(String path, long n) {
         long[] done = {0};
-        long[] t0 = {0};
+        Main.Window w = new Main.Window(n);
         Runnable next = new Runnable() {
             @Override
             public void run() {
-                if (++done[0] == n) {
-                    Main.connectRate("W4", n - 1, System.nanoTime() - t0[0]);
+                w.progress(++done[0]);
+                if (done[0] == n) {
+                    Main.connectRate("W4", w.counted(n), w.elapsed(System.nanoTime()));
                     return;
                 }
                 USocket c = new USocket(loop, path);
@@ -243,14 +246,11 @@ final class UsocketContender implements Main.Contender {
                 c.on("close", this);
             }
         };
-        // The first connection waits for the server and is not timed (the server counts it).
+        // The first connection waits for the server (the server counts it); the warm-up share
+        // (at least 1) keeps it out of the clock.
         connect(path, s -> {
             s.on("data", (byte[] b) -> s.destroy());
-            s.on("close", () -> {
-                done[0] = 0;
-                t0[0] = System.nanoTime();
-                next.run();
-            });
+            s.on("close", next);
         });
     }
 
