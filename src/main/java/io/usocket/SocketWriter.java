@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  * Fd-only writes wait at the tail of the queue for the next bytes written.
  */
 final class SocketWriter {
+    /** Writes at least this large, without fds, go to the kernel from their own array. */
+    private static final int DIRECT_SEND_MIN = 32 * 1024;
+
     private final USocket socket;
     // Small to start with: most sockets have a write or two in flight at most, and idle ones many.
     private final ArrayDeque<WriteRequest> queue = new ArrayDeque<>(2);
@@ -224,10 +227,18 @@ final class SocketWriter {
                 continue;
             }
             int fdCount = Math.min(Sys.SCM_MAX_FD, head.fdsLeft());
-            // More fds than one message holds: this message carries one byte and SCM_MAX_FD fds (SPEC D11).
-            int limit = head.fdsLeft() > Sys.SCM_MAX_FD ? 1 : MsgIo.SEND_SIZE;
-            int total = stage(io.sendBuffer(), head, limit);
-            long n = io.send(socket.fd, total, head.fds, head.fdsSent, fdCount);
+            int total;
+            long n;
+            if (fdCount == 0 && head.remaining() >= DIRECT_SEND_MIN) {
+                // A large write alone is sent from its own array: staging it would only add a copy.
+                total = head.remaining();
+                n = io.sendDirect(socket.fd, head.data, head.offset, total);
+            } else {
+                // More fds than one message holds: this message carries one byte and SCM_MAX_FD fds (SPEC D11).
+                int limit = head.fdsLeft() > Sys.SCM_MAX_FD ? 1 : MsgIo.SEND_SIZE;
+                total = stage(io.sendBuffer(), head, limit);
+                n = io.send(socket.fd, total, head.fds, head.fdsSent, fdCount);
+            }
             if (n < 0) {
                 int errno = (int) -n;
                 if (errno == Errno.EAGAIN) {

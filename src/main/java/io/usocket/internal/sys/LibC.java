@@ -3,6 +3,10 @@ package io.usocket.internal.sys;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.IgnoreError;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Pinned;
+
+import java.nio.ByteBuffer;
 
 /**
  * The libc calls the library makes, bound with jnr-ffi. Buffers are passed as raw addresses
@@ -32,6 +36,8 @@ public interface LibC {
     int shutdown(int fd, int how);
     int getsockopt(int fd, int level, int name, long value, long lenAddr);
     long sendmsg(int fd, long msghdr, int flags);
+    /** Sends straight from a Java array (pinned for the call, not copied): for large writes without fds. */
+    long send(int fd, @Pinned @In ByteBuffer buf, long len, int flags);
     long recvmsg(int fd, long msghdr, int flags);
     int chmod(String path, int mode);
     int unlink(String path);

@@ -77,6 +77,17 @@ public final class MsgIo {
     }
 
     /**
+     * Sends {@code len} bytes of {@code data} from {@code offset} with no fds, straight from the
+     * array: large writes skip the copy into the send buffer.
+     *
+     * @return the bytes sent, or minus the errno
+     */
+    public long sendDirect(int fd, byte[] data, int offset, int len) {
+        long n = libc.send(fd, ByteBuffer.wrap(data, offset, len), len, Sys.MSG_NOSIGNAL | Sys.MSG_DONTWAIT);
+        return n >= 0 ? n : -LibC.errno();
+    }
+
+    /**
      * Reads up to {@link #RECV_SIZE} bytes and any fds (close-on-exec, SPEC D13). The fds are then
      * in {@link #receivedFds()} and {@link #truncated()} tells whether the kernel dropped some.
      *
