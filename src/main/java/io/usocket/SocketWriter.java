@@ -241,15 +241,18 @@ final class SocketWriter {
             }
             if (n < 0) {
                 int errno = (int) -n;
+                if (errno == Errno.EINTR) continue;
+                // Still inside the user's write(): its unchecked fds are checked now, before they
+                // wait in the queue (EAGAIN) or take the socket down (EBADF).
+                if (head.fdsUnchecked && (errno == Errno.EAGAIN || errno == Errno.EBADF)) refuseUncheckedFds(head);
                 if (errno == Errno.EAGAIN) {
                     blocked = true;
                     break;
                 }
-                if (errno == Errno.EINTR) continue;
-                if (errno == Errno.EBADF && head.fdsUnchecked) refuseUncheckedFds(head);
                 fail(errno, done);
                 return;
             }
+            head.fdsUnchecked = false;
             // Whatever part of the message left, its fds left with it (NATIVE.md trap 6).
             head.fdsSent += fdCount;
             bytesWritten += n;
@@ -266,9 +269,10 @@ final class SocketWriter {
     }
 
     /**
-     * sendmsg said EBADF for a write whose fds were not checked: if one of them is bad, the write
-     * is taken back and refused with ERR_INVALID_FD, thrown from the user's write() (nothing was
-     * sent: the kernel checks every fd before sending a byte). Otherwise the socket itself failed.
+     * The first sendmsg of a write whose fds were not checked did not send it (EBADF or EAGAIN):
+     * if one of its fds is bad, the write is taken back and refused with ERR_INVALID_FD, thrown
+     * from the user's write() (nothing was sent: the kernel checks every fd before sending a
+     * byte). Otherwise the write stays at the head of the queue, checked.
      */
     private void refuseUncheckedFds(WriteRequest head) {
         head.fdsUnchecked = false;

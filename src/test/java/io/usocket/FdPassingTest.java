@@ -6,6 +6,7 @@ import static io.usocket.EventLog.code;
 import static io.usocket.TestFds.descriptorsOf;
 import static io.usocket.TestFds.pathOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -402,6 +403,43 @@ class FdPassingTest {
         assertEquals(1, fdsSeen.size(), fdsSeen.toString());
         assertTrue(fdsSeen.get(0).endsWith(":[A]"), fdsSeen.toString());
         Fds.close(a);
+    }
+
+    /** D12 when the first sendmsg meets a full buffer: a closed fd is still refused at once. */
+    @Test
+    void closedFdIsRefusedAtOnceEvenWhenTheSendBufferIsFull() {
+        int closed = files.open("closed");
+        Fds.close(closed);
+        kit.pair((client, peer) -> {
+            logEndAndClose(client, "client ");
+            client.resume();
+            fillSendBuffer(peer.fd);
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> peer.write(new Message(bytes("x"), closed), err -> log.add("cb " + code(err))));
+            log.add(e.code() + " pending=" + peer.writableLength());
+            peer.end();
+        });
+        kit.run();
+        assertEquals(List.of("ERR_INVALID_FD pending=0", "client end", "client close:false"), log.all());
+    }
+
+    /** D12: an fd closed after write() queued it (buffer full) fails the send with EBADF, not an exception. */
+    @Test
+    void fdClosedWhileItsWriteWaitsForRoomFailsWithEbadf() {
+        int a = files.open("A");
+        kit.pair((client, peer) -> {
+            client.on("close", (Boolean had) -> log.add("client close:" + had));
+            fillSendBuffer(peer.fd);
+            peer.write(new Message(bytes("x"), a), err -> log.add("cb " + code(err)));
+            peer.on("error", (USocketException err) -> log.add("error " + err.code() + " " + err.syscall()));
+            peer.on("close", (Boolean had) -> log.add("peer close:" + had));
+            Fds.close(a);
+            client.resume();
+        });
+        kit.run();
+        List<String> all = log.all();
+        assertEquals(List.of("cb EBADF", "error EBADF write", "peer close:true"),
+                all.stream().filter(e -> !e.startsWith("client")).toList(), all.toString());
     }
 
     /** Writes to the non-blocking socket behind the library's back until even one byte does not fit. */
