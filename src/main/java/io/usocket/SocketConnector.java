@@ -16,6 +16,11 @@ final class SocketConnector {
     private int retryMs;
     /** connect() succeeded outright: EPOLLOUT needs no SO_ERROR check then. */
     private boolean connectedAtOnce;
+    /**
+     * A connect is under way and its outcome comes with EPOLLOUT. False while a retry waits: an
+     * unconnected socket polls writable too, and must not be taken for connected.
+     */
+    private boolean awaitingPoll;
 
     SocketConnector(USocket socket) {
         this.socket = socket;
@@ -39,7 +44,8 @@ final class SocketConnector {
         }
         int errno = UnixSockets.connect(socket.fd, addr);
         connectedAtOnce = errno == 0;
-        if (errno == 0 || errno == Errno.EINPROGRESS) {
+        awaitingPoll = errno == 0 || errno == Errno.EINPROGRESS;
+        if (awaitingPoll) {
             // Even a connect that completed at once is reported from the poll (EPOLLOUT), as libuv
             // does: a server on this loop then accepts it ('connection') before 'connect' comes.
             socket.updateInterest();
@@ -54,9 +60,16 @@ final class SocketConnector {
 
     /** EPOLLOUT while connecting: the connect finished, one way or the other. */
     void onWritable() {
+        if (!awaitingPoll) return;
+        awaitingPoll = false;
         int errno = connectedAtOnce ? 0 : UnixSockets.pendingError(socket.fd);
         if (errno != 0) fail(errno);
         else socket.onConnect();
+    }
+
+    /** Whether the socket should watch for EPOLLOUT now. */
+    boolean awaitingPoll() {
+        return awaitingPoll;
     }
 
     private void fail(int errno) {

@@ -192,7 +192,7 @@ public class USocket extends EventEmitter {
     void updateInterest() {
         if (fd < 0 || destroyed) return;
         int want = 0;
-        if (connecting) want = Sys.EPOLLOUT;
+        if (connecting) want = connector != null && connector.awaitingPoll() ? Sys.EPOLLOUT : 0;
         else if (connected) {
             if (reader.wantsRead()) want |= Sys.EPOLLIN;
             if (writer.wantsWritable()) want |= Sys.EPOLLOUT;
