@@ -17,15 +17,12 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.nio.channels.FileChannel;
-import java.nio.charset.Charset;
 import java.nio.file.FileSystems;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.annotations.In;
 
 /**
  * Static helpers around raw {@code int} file descriptors: open, close, pipe, and conversions to
@@ -128,10 +125,8 @@ public final class Fds {
         }
         int flags = openFlags(options);
         String name = path.toString();
-        byte[] bytes = name.getBytes(PathLibC.PATH_CHARSET);
-        byte[] cpath = Arrays.copyOf(bytes, bytes.length + 1); // NUL-terminated
-        int fd = PathLibC.INSTANCE.open(cpath, flags | Sys.O_CLOEXEC, 0666);
-        if (fd < 0) throw USocketException.system(PathLibC.errno(), "open", name);
+        int fd = LIBC.open(LibC.cPath(name), flags | Sys.O_CLOEXEC, 0666);
+        if (fd < 0) throw USocketException.system(LibC.errno(), "open", name);
         return fd;
     }
 
@@ -498,36 +493,6 @@ public final class Fds {
         return fl;
     }
 
-    /**
-     * open(2) with the path passed as bytes, encoded as Java encodes file names (LibC.open takes
-     * a String, which jnr-ffi encodes with the default charset). jnr-ffi implements the interface
-     * in a class of its own loader, so the interface must be public in the class file: it is
-     * nested in a private class, which keeps it out of the API.
-     */
-    private static final class PathLibC {
-        public interface Open {
-            int open(@In byte[] path, int flags, int mode);
-        }
-
-        static final Open INSTANCE = LibraryLoader.create(Open.class).load("c");
-        static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(INSTANCE);
-        static final Charset PATH_CHARSET = pathCharset();
-
-        private PathLibC() {
-        }
-
-        static int errno() {
-            return RUNTIME.getLastError();
-        }
-
-        private static Charset pathCharset() {
-            try {
-                return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-            } catch (RuntimeException e) {
-                return Charset.defaultCharset();
-            }
-        }
-    }
 
     /**
      * Access to {@code FileDescriptor.fd}, {@code FileDescriptor.append} and

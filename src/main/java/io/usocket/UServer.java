@@ -131,7 +131,7 @@ public class UServer extends EventEmitter {
         loop.addHandle(io);
         int err = UnixSockets.bind(fd, addr);
         if (err == Errno.EADDRINUSE && !addr.isAbstract && isStaleSocket(addr)) {
-            LibC.INSTANCE.unlink(path);
+            LibC.INSTANCE.unlink(LibC.cPath(path));
             err = UnixSockets.bind(fd, addr);
         }
         if (err == 0) err = UnixSockets.listen(fd, options.backlog);
@@ -143,7 +143,7 @@ public class UServer extends EventEmitter {
         if (ownsFile && (options.readableAll || options.writableAll)) {
             // libuv's uv_pipe_chmod: adds read/write for everyone to the file's mode, removes nothing
             int mode = fileMode(path) | (options.readableAll ? 0444 : 0) | (options.writableAll ? 0222 : 0);
-            LibC.INSTANCE.chmod(path, mode);
+            LibC.INSTANCE.chmod(LibC.cPath(path), mode);
         }
         updateWatch();
         loop.nextTick(() -> emit("listening"));
@@ -305,7 +305,7 @@ public class UServer extends EventEmitter {
         watching = false;
         UnixSockets.close(fd);
         fd = -1;
-        if (ownsFile) LibC.INSTANCE.unlink(path);
+        if (ownsFile) LibC.INSTANCE.unlink(LibC.cPath(path));
         ownsFile = false;
         loop.removeHandle(io);
     }

@@ -406,15 +406,16 @@ public class USocket extends EventEmitter {
 
     private boolean write(byte[] data, int[] fds, Consumer<Throwable> cb) {
         if (data == null) throw SocketWriter.nullChunk();
+        boolean onLoop = loop.inEventLoop();
         boolean unchecked = false;
         if (fds != null && fds.length > 0) {
             // A write that goes straight to sendmsg is checked by it: EBADF then refuses it at once
             // just the same (SPEC D12), and the common case saves an fcntl per fd.
-            unchecked = loop.inEventLoop() && writer.sendsAtOnce(data, fds);
+            unchecked = onLoop && writer.sendsAtOnce(data, fds);
             if (unchecked) SocketWriter.checkFdNumbers(fds);
             else writer.checkFds(data, fds);
         }
-        if (loop.inEventLoop()) return writer.write(data, fds, cb, unchecked);
+        if (onLoop) return writer.write(data, fds, cb, unchecked);
         loop.execute(() -> writer.write(data, fds, cb, false));
         return writer.length + data.length < writer.highWaterMark;
     }

@@ -2,7 +2,6 @@ package io.usocket.internal.sys;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Pinned;
 
@@ -25,7 +24,8 @@ public interface LibC {
     int dup3(int oldfd, int newfd, int flags);
     int fcntl(int fd, int cmd, int arg);
     int pipe2(long fds, int flags);
-    int open(String path, int flags, int mode);
+    /** {@code path} as {@link #cPath} makes it: jnr-ffi would encode a String with the default charset. */
+    int open(@In byte[] path, int flags, int mode);
 
     int socket(int domain, int type, int protocol);
     int socketpair(int domain, int type, int protocol, long fds);
@@ -39,16 +39,19 @@ public interface LibC {
     /** Sends straight from a Java array (pinned for the call, not copied): for large writes without fds. */
     long send(int fd, @Pinned @In ByteBuffer buf, long len, int flags);
     long recvmsg(int fd, long msghdr, int flags);
-    int chmod(String path, int mode);
-    int unlink(String path);
-
-    @IgnoreError
-    int getpid();
+    int chmod(@In byte[] path, int mode);
+    int unlink(@In byte[] path);
 
     /** The bound library: one per process. */
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
     /** The jnr runtime of {@link #INSTANCE}, for errno. */
     Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
+
+    /** A file name as a NUL-terminated C string, encoded as Java encodes file names ({@code sun.jnu.encoding}). */
+    static byte[] cPath(String path) {
+        byte[] bytes = path.getBytes(PathCharset.CHARSET);
+        return java.util.Arrays.copyOf(bytes, bytes.length + 1);
+    }
 
     /** errno of the last call made on this thread through {@link #INSTANCE}. */
     static int errno() {

@@ -1,0 +1,19 @@
+package io.usocket.internal.sys;
+
+import java.nio.charset.Charset;
+
+/** The charset the JDK uses for file names, so C calls see the same bytes as java.io would. */
+final class PathCharset {
+    static final Charset CHARSET = find();
+
+    private PathCharset() {
+    }
+
+    private static Charset find() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
+    }
+}
