@@ -52,7 +52,9 @@ function runScenario(sc, idx) {
   return new Promise((resolve) => {
     const ctx = {
       trace: [], done: false, last: Date.now(), quietTurns: 0, pending: 0,
-      objs: {}, counts: {}, sockPath: path.join(dir, 's' + idx + '.sock'), nextS: 1,
+      objs: {}, counts: {}, nextS: 1,
+      sockPath: sc.listenPath === 'nodir' ? path.join(dir, 'nodir' + idx, 's.sock') : path.join(dir, 's' + idx + '.sock'),
+      filePath: path.join(dir, 's' + idx + '.file'),
       log(obj, what) { if (!this.done) { this.trace.push(obj + ' ' + what); this.last = Date.now(); this.quietTurns = 0; } },
     };
     current = ctx;
@@ -135,7 +137,7 @@ function runScenario(sc, idx) {
 
     function target(kind) {
       if (kind === 'missing') return path.join(dir, 'missing' + idx + '.sock');
-      if (kind === 'file') return ctx.sockPath + '.file';
+      if (kind === 'file') return ctx.filePath;
       return ctx.sockPath;
     }
 
@@ -186,6 +188,10 @@ function runScenario(sc, idx) {
             break;
           }
           case 'unshift': obj.unshift(Buffer.from(op.data)); ctx.log(name, 'unshift(' + op.data + ')'); break;
+          case 'state':
+            ctx.log(name, 'state ' + obj.readyState + ' destroyed=' + obj.destroyed + ' rl=' + obj.readableLength
+              + ' wl=' + obj.writableLength + ' br=' + obj.bytesRead + ' bw=' + obj.bytesWritten);
+            break;
           case 'setTimeout': obj.setTimeout(op.ms); ctx.log(name, 'setTimeout(' + op.ms + ')'); break;
           case 'close': obj.close(cbFor(name, 'close-cb')); ctx.log(name, 'close()'); break;
           default: throw new Error('op ' + op.op);
@@ -196,8 +202,8 @@ function runScenario(sc, idx) {
     }
 
     // ---- set-up: the server, its listen, the clients (they connect through rules) ----
-    if (sc.listenError) fs.writeFileSync(ctx.sockPath, 'not a socket');
-    fs.writeFileSync(ctx.sockPath + '.file', 'not a socket');
+    if (sc.listenPath === 'taken') fs.writeFileSync(ctx.sockPath, 'not a socket');
+    fs.writeFileSync(ctx.filePath, 'not a socket');
     const server = net.createServer({ allowHalfOpen: sc.serverHalfOpen });
     if (sc.maxConnections > 0) server.maxConnections = sc.maxConnections;
     ctx.objs.server = server;

@@ -44,7 +44,11 @@ final class JavaInterpreter {
 
     /** The trace of one scenario: status {@code ok}, {@code TIMEOUT} or {@code HANG}. */
     Trace run(Scenario sc) {
-        Run run = new Run(sc, dir.resolve("j" + index + ".sock").toString(), dir.resolve("jmissing" + index + ".sock").toString());
+        String serverPath = switch (sc.listenPath()) {
+            case "nodir" -> dir.resolve("nodir" + index).resolve("s.sock").toString();
+            default -> dir.resolve("j" + index + ".sock").toString();
+        };
+        Run run = new Run(sc, serverPath, dir.resolve("j" + index + ".file").toString(), dir.resolve("jmissing" + index + ".sock").toString());
         index++;
         Thread t = new Thread(run::execute, "diff-java-" + sc.seed());
         t.setDaemon(true);
@@ -69,6 +73,7 @@ final class JavaInterpreter {
     private static final class Run {
         final Scenario sc;
         final String sockPath;
+        final String filePath;
         final String missingPath;
         final EventLoop loop = EventLoop.create();
         final List<String> trace = new ArrayList<>();
@@ -83,9 +88,10 @@ final class JavaInterpreter {
         int pending;
         int nextS = 1;
 
-        Run(Scenario sc, String sockPath, String missingPath) {
+        Run(Scenario sc, String sockPath, String filePath, String missingPath) {
             this.sc = sc;
             this.sockPath = sockPath;
+            this.filePath = filePath;
             this.missingPath = missingPath;
         }
 
@@ -114,8 +120,8 @@ final class JavaInterpreter {
 
         private void setUp() throws IOException {
             loop.onUncaughtException(e -> log("main", "uncaught " + errText(e)));
-            if (sc.listenError()) Files.writeString(Path.of(sockPath), "not a socket");
-            Files.writeString(Path.of(sockPath + ".file"), "not a socket");
+            if (sc.listenPath().equals("taken")) Files.writeString(Path.of(sockPath), "not a socket");
+            Files.writeString(Path.of(filePath), "not a socket");
             UServer server = new UServer(loop, new SocketOptions().allowHalfOpen(sc.serverHalfOpen()));
             if (sc.maxConnections() > 0) server.maxConnections(sc.maxConnections());
             objs.put("server", server);
@@ -264,7 +270,7 @@ final class JavaInterpreter {
                 switch (op.op()) {
                     case "connect" -> {
                         String t = sc.clientTargets().get(Integer.parseInt(name.substring(1)) - 1);
-                        s.connect(t.equals("missing") ? missingPath : t.equals("file") ? sockPath + ".file" : sockPath);
+                        s.connect(t.equals("missing") ? missingPath : t.equals("file") ? filePath : sockPath);
                     }
                     case "write" -> log(name, "write(" + op.data() + ")=" + (op.cb()
                             ? s.write(op.data(), cbFor(name, "write-cb(" + op.data() + ")")) : s.write(op.data())));
@@ -338,6 +344,9 @@ final class JavaInterpreter {
                         s.unshift(op.data().getBytes(StandardCharsets.UTF_8));
                         log(name, "unshift(" + op.data() + ")");
                     }
+                    case "state" -> log(name, "state " + s.readyState() + " destroyed=" + s.destroyed()
+                            + " rl=" + s.readableLength() + " wl=" + s.writableLength()
+                            + " br=" + s.bytesRead() + " bw=" + s.bytesWritten());
                     case "setTimeout" -> {
                         s.setTimeout(op.ms());
                         log(name, "setTimeout(" + op.ms() + ")");

@@ -8,13 +8,18 @@ import java.util.List;
  * DEFER) do OPS". Both interpreters (src/test/resources/diff/interp.js and
  * {@link JavaInterpreter}) read the same description; {@link #toJson()} is what node reads.
  *
+ * <p>The server listens on a fresh path ({@code listenPath} {@code ok}), one a regular file
+ * already holds ({@code taken}: EADDRINUSE) or one in a missing directory ({@code nodir}:
+ * ENOENT). A client's target is the server's path ({@code ok}), a missing one ({@code missing}:
+ * ENOENT) or a regular file ({@code file}: ECONNREFUSED).
+ *
  * <p>Objects: {@code server}, clients {@code c1..c3}, server-side sockets {@code s1..s3} in
  * accept order, and {@code main} (its one event, {@code start}, fires after set-up). Server-side
  * sockets also have the pseudo-event {@code accepted} (fired once, right after the server's
  * {@code 'connection'}).
  */
 record Scenario(long seed, int clients, List<Boolean> clientHalfOpen, List<String> clientTargets,
-                boolean serverHalfOpen, int maxConnections, boolean listenError,
+                boolean serverHalfOpen, int maxConnections, String listenPath,
                 List<String> noData, List<Rule> rules) {
 
     /** When {@code obj} emits its {@code nth} {@code event}: after {@code defer}, run {@code ops}. */
@@ -25,6 +30,8 @@ record Scenario(long seed, int clients, List<Boolean> clientHalfOpen, List<Strin
      * One call on {@code target}. Which fields matter depends on {@code op}: write(data, cb),
      * writeBig(size), end(data?, cb), destroy(err), read(n; -1 = read()), onReadable(drain),
      * pipe(dst, end), unshift(data), setTimeout(ms), close(cb, server only); the rest take none.
+     * {@code state} logs readyState, destroyed, readableLength, writableLength, bytesRead and
+     * bytesWritten.
      */
     record Op(String target, String op, String data, boolean cb, int n, boolean err, boolean drain,
               String dst, boolean end, int ms, int size) {
@@ -55,7 +62,7 @@ record Scenario(long seed, int clients, List<Boolean> clientHalfOpen, List<Strin
         StringBuilder b = new StringBuilder();
         b.append("seed ").append(seed).append(": server(allowHalfOpen=").append(serverHalfOpen)
                 .append(maxConnections > 0 ? ", maxConnections=" + maxConnections : "")
-                .append(listenError ? ", path taken by a file" : "").append(")");
+                .append(listenPath.equals("ok") ? "" : ", listen path " + listenPath).append(")");
         for (int i = 0; i < clients; i++) {
             b.append(", c").append(i + 1).append("(allowHalfOpen=").append(clientHalfOpen.get(i))
                     .append(", target=").append(clientTargets.get(i)).append(")");
@@ -79,7 +86,7 @@ record Scenario(long seed, int clients, List<Boolean> clientHalfOpen, List<Strin
         b.append(",\"clientTargets\":").append(strings(clientTargets));
         b.append(",\"serverHalfOpen\":").append(serverHalfOpen);
         b.append(",\"maxConnections\":").append(maxConnections);
-        b.append(",\"listenError\":").append(listenError);
+        b.append(",\"listenPath\":").append(str(listenPath));
         b.append(",\"noData\":").append(strings(noData));
         b.append(",\"rules\":[");
         for (int i = 0; i < rules.size(); i++) {

@@ -53,7 +53,7 @@ final class ScenarioGenerator {
         int n = 2 + r.nextInt(6);
         for (int i = 0; i < n; i++) rules.add(rule(clients));
         return new Scenario(seed, clients, halfOpen, targets, r.nextInt(4) == 0,
-                r.nextInt(10) == 0 ? 1 : 0, r.nextInt(30) == 0, noData, rules);
+                r.nextInt(10) == 0 ? 1 : 0, r.nextInt(30) == 0 ? (r.nextBoolean() ? "taken" : "nodir") : "ok", noData, rules);
     }
 
     private Rule rule(int clients) {
@@ -114,7 +114,8 @@ final class ScenarioGenerator {
             return new Op(src, "pipe", null, false, 0, false, false, dst, r.nextBoolean(), 0, 0);
         }
         if (w < 91) return new Op(target, "unshift", data(), false, 0, false, false, null, false, 0, 0);
-        if (w < 94) return new Op(target, "setTimeout", null, false, 0, false, false, null, false, r.nextBoolean() ? 1 : 0, 0);
+        if (w < 93) return new Op(target, "setTimeout", null, false, 0, false, false, null, false, r.nextBoolean() ? 1 : 0, 0);
+        if (w < 96) return Op.of(target, "state");
         return new Op(target, "writeBig", null, false, 0, false, false, null, false, 0, 200_000 + r.nextInt(300_000));
     }
 
