@@ -125,7 +125,8 @@ final class ScenarioGenerator {
 
     private String data() {
         int k = payload++;
-        return (char) ('a' + k % 26) + Integer.toString(k);
+        // Upper case, so a payload never reads like an object name (c1, s2) in a trace.
+        return (char) ('A' + k % 26) + Integer.toString(k);
     }
 
     private String pick(String[] options) {

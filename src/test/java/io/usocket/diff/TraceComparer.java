@@ -79,7 +79,8 @@ final class TraceComparer {
         if (entry == null) return "";
         return entry.replaceAll("\\b([cs])[0-9]\\b", "$1N")
                 .replaceAll("([bs]:)[^ ]*", "$1…")
-                .replaceAll("\\(([a-z][0-9]+|[0-9]+)\\)", "(…)")
-                .replaceAll("=([a-z][0-9]+[a-z0-9]*|#[0-9]+)$", "=…");
+                .replaceAll("\\(([A-Z][0-9]+|[0-9]+)\\)", "(…)")
+                .replaceAll("=([A-Z][0-9]+[A-Z0-9]*|#[0-9]+)$", "=…")
+                .replaceAll("\\b(rl|wl|br|bw)=[0-9]+", "$1=n");
     }
 }

@@ -25,11 +25,11 @@ class TraceComparerTest {
         // c1's own sequence differs (ready before write-cb) and so does the global order earlier on:
         // the per-object difference is the one reported.
         Difference d = TraceComparer.compare(
-                trace("ok", "s1 data b:x", "c1 connect", "c1 write-cb(a0) null", "c1 ready"),
-                trace("ok", "c1 connect", "s1 data b:x", "c1 ready", "c1 write-cb(a0) null"));
+                trace("ok", "s1 data b:x", "c1 connect", "c1 write-cb(A0) null", "c1 ready"),
+                trace("ok", "c1 connect", "s1 data b:x", "c1 ready", "c1 write-cb(A0) null"));
         assertEquals("c1", d.where());
         assertEquals(1, d.index());
-        assertEquals("c1 write-cb(a0) null", d.nodeEntry());
+        assertEquals("c1 write-cb(A0) null", d.nodeEntry());
         assertEquals("c1 ready", d.javaEntry());
         assertEquals("c: node cN write-cb(…) null | java cN ready", d.kind());
     }
