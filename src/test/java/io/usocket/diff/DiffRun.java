@@ -47,9 +47,10 @@ final class DiffRun {
 
         String summary() {
             long hangs = compared.stream().filter(o -> o.diff().where().equals("HANG")).count();
-            return String.format("diff: %d scenarios from seed %d, %d unstable on node (excluded), %d/%d match (%.1f%%), %d mismatches (%d explained by docs/differences.md), %d hangs",
+            long globalOnly = compared.stream().filter(o -> o.diff().where().equals("global")).count();
+            return String.format("diff: %d scenarios from seed %d, %d unstable on node (excluded), %d/%d match (%.1f%%), %d mismatches (%d only in the global interleaving, %d explained by docs/differences.md), %d hangs",
                     count, seed, unstable.size(), matched(), compared.size(), matchPercent(), mismatches().size(),
-                    mismatches().size() - unexplained().size(), hangs);
+                    globalOnly, mismatches().size() - unexplained().size(), hangs);
         }
 
         /** Summary, mismatch kinds by frequency, then each mismatch with its first difference. */

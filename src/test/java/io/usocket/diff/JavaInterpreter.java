@@ -32,7 +32,8 @@ final class JavaInterpreter {
     static final int QUIET_TURNS = 20;   // as interp.js: a scenario is over after this many quiet turns...
     static final long QUIET_MS = 30;     // ...and this long without an event
     static final long MAX_MS = 3000;     // still busy after this: TIMEOUT
-    static final long WATCHDOG_MS = 10_000;
+    /** How long a scenario may run before it is a hang; {@code -Ddiff.watchdogMs} on a very slow machine. */
+    static final long WATCHDOG_MS = Long.getLong("diff.watchdogMs", 10_000);
     static final List<String> SOCKET_EVENTS = List.of("connect", "ready", "end", "prefinish", "finish", "close", "error", "drain", "timeout");
 
     private final Path dir;
