@@ -3,6 +3,7 @@ package io.usocket.diff;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs the differential harness from the command line and writes target/diff-report.txt:
@@ -39,17 +40,33 @@ public final class DiffMain {
         System.exit(0);
     }
 
+    /**
+     * The scenario, the verdict, and both traces aligned on their longest common subsequence:
+     * an entry only node has is marked {@code <}, one only Java has {@code >}.
+     */
     static String sideBySide(DiffRun.Outcome o) {
         StringBuilder b = new StringBuilder();
         b.append(o.scenario().describe());
         b.append(o.diff().matches() ? "MATCH\n" : "MISMATCH\n" + o.diff().context());
-        var n = o.node().entries();
-        var j = o.java().entries();
+        List<String> n = o.node().entries();
+        List<String> j = o.java().entries();
+        int[][] lcs = new int[n.size() + 1][j.size() + 1];
+        for (int x = n.size() - 1; x >= 0; x--) {
+            for (int y = j.size() - 1; y >= 0; y--) {
+                lcs[x][y] = n.get(x).equals(j.get(y)) ? lcs[x + 1][y + 1] + 1 : Math.max(lcs[x + 1][y], lcs[x][y + 1]);
+            }
+        }
         b.append(String.format("   %-44s | %s%n", "node", "java (" + o.java().status() + ")"));
-        for (int i = 0; i < Math.max(n.size(), j.size()); i++) {
-            String a = i < n.size() ? n.get(i) : "";
-            String c = i < j.size() ? j.get(i) : "";
-            b.append(a.equals(c) ? "   " : " ≠ ").append(String.format("%-44s | %s%n", a, c));
+        int x = 0;
+        int y = 0;
+        while (x < n.size() || y < j.size()) {
+            if (x < n.size() && y < j.size() && n.get(x).equals(j.get(y))) {
+                b.append(String.format("   %-44s | %s%n", n.get(x++), j.get(y++)));
+            } else if (y >= j.size() || x < n.size() && lcs[x + 1][y] >= lcs[x][y + 1]) {
+                b.append(String.format(" < %-44s |%n", n.get(x++)));
+            } else {
+                b.append(String.format(" > %-44s | %s%n", "", j.get(y++)));
+            }
         }
         return b.toString();
     }
