@@ -48,8 +48,9 @@ final class DiffRun {
         String summary() {
             long hangs = compared.stream().filter(o -> o.diff().where().equals("HANG")).count();
             long globalOnly = compared.stream().filter(o -> o.diff().where().equals("global")).count();
-            return String.format("diff: %d scenarios from seed %d, %d unstable on node (excluded), %d/%d match (%.1f%%), %d mismatches (%d only in the global interleaving, %d explained by docs/differences.md), %d hangs",
-                    count, seed, unstable.size(), matched(), compared.size(), matchPercent(), mismatches().size(),
+            double perObject = compared.isEmpty() ? 100.0 : 100.0 * (matched() + globalOnly) / compared.size();
+            return String.format("diff: %d scenarios from seed %d, %d unstable on node (excluded), %d/%d match (%.1f%%; per object %.1f%%), %d mismatches (%d only in the global interleaving, %d explained by docs/differences.md), %d hangs",
+                    count, seed, unstable.size(), matched(), compared.size(), matchPercent(), perObject, mismatches().size(),
                     globalOnly, mismatches().size() - unexplained().size(), hangs);
         }
 
