@@ -15,22 +15,32 @@ public final class DiffMain {
     private DiffMain() {
     }
 
-    /** Arguments: {@code --seed N} (default 1), {@code --count N} (default 200), {@code --verbose}. */
+    /**
+     * Arguments: {@code --seed N} (default 1), {@code --count N} (default 200), {@code --verbose}
+     * (every scenario side by side), {@code --mismatches} (only those that differ).
+     */
     public static void main(String[] args) throws Exception {
         long seed = 1;
         int count = 200;
         boolean verbose = false;
+        boolean mismatchesOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--count" -> count = Integer.parseInt(args[++i]);
                 case "--verbose" -> verbose = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (use --seed N --count N --verbose)");
+                case "--mismatches" -> {
+                    verbose = true;
+                    mismatchesOnly = true;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (use --seed N --count N --verbose --mismatches)");
             }
         }
         DiffRun.Result r = DiffRun.run(seed, count, Path.of("target", "diff-work"), System.out);
         if (verbose) {
-            for (DiffRun.Outcome o : r.compared()) System.out.println(sideBySide(o));
+            for (DiffRun.Outcome o : r.compared()) {
+                if (!mismatchesOnly || !o.diff().matches()) System.out.println(sideBySide(o));
+            }
             if (!r.unstable().isEmpty()) System.out.println("unstable on node (not compared): " + r.unstable());
         }
         Files.writeString(Path.of("target", "diff-report.txt"), r.report(), StandardCharsets.UTF_8);

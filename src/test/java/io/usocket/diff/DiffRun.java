@@ -143,7 +143,8 @@ final class DiffRun {
         return out;
     }
 
-    private static String explain(List<String> explanations, Difference d) {
+    /** The first of {@code explanations} that finds the node or Java entry at the difference, or null. */
+    static String explain(List<String> explanations, Difference d) {
         for (String re : explanations) {
             Pattern p = Pattern.compile(re);
             if (d.nodeEntry() != null && p.matcher(d.nodeEntry()).find()) return re;
