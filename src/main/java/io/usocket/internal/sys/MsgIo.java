@@ -25,7 +25,7 @@ public final class MsgIo {
     private static final int CMSG_HDR = 16;
     private static final int CONTROL_SIZE = space(Sys.SCM_MAX_FD * 4);
 
-    private final LibC libc = LibC.INSTANCE;
+    private final Native.Calls libc = Native.LIBC;
     private final NativeBuffer hdr = new NativeBuffer(56);
     private final NativeBuffer iov = new NativeBuffer(16);
     private final NativeBuffer control = new NativeBuffer(CONTROL_SIZE);
@@ -73,7 +73,7 @@ public final class MsgIo {
         }
         h.putInt(MSG_FLAGS, 0);
         long n = libc.sendmsg(fd, hdr.address, Sys.MSG_NOSIGNAL | Sys.MSG_DONTWAIT);
-        return n >= 0 ? n : -LibC.errno();
+        return n >= 0 ? n : -Native.errno();
     }
 
     /**
@@ -84,7 +84,7 @@ public final class MsgIo {
      */
     public long sendDirect(int fd, byte[] data, int offset, int len) {
         long n = libc.send(fd, ByteBuffer.wrap(data, offset, len), len, Sys.MSG_NOSIGNAL | Sys.MSG_DONTWAIT);
-        return n >= 0 ? n : -LibC.errno();
+        return n >= 0 ? n : -Native.errno();
     }
 
     /**
@@ -103,7 +103,7 @@ public final class MsgIo {
         receivedFds = null;
         truncated = false;
         long n = libc.recvmsg(fd, hdr.address, Sys.MSG_CMSG_CLOEXEC | Sys.MSG_DONTWAIT);
-        if (n < 0) return -LibC.errno();
+        if (n < 0) return -Native.errno();
         truncated = (h.getInt(MSG_FLAGS) & Sys.MSG_CTRUNC) != 0;
         long controlLen = h.getLong(MSG_CONTROLLEN);
         if (controlLen >= CMSG_HDR) parseControl((int) controlLen);

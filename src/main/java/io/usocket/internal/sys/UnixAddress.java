@@ -37,7 +37,7 @@ public final class UnixAddress {
         return new UnixAddress(path, bytes);
     }
 
-    public long address() {
+    long address() {
         return sockaddr.address;
     }
 
