@@ -125,6 +125,9 @@ public final class Fds {
      *                                  {@code APPEND + TRUNCATE_EXISTING})
      * @throws USocketException         a system error with syscall {@code "open"} and the path as
      *                                  address, e.g. {@code open EEXIST /tmp/x}
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @param options the options
      */
     public static int open(Path path, OpenOption... options) {
         if (path == null) {
@@ -201,6 +204,8 @@ public final class Fds {
      * @throws USocketException         a system error with syscall {@code "close"}, for example
      *                                  {@code close EBADF} (code {@code EBADF}, errno -9) if the
      *                                  fd is not open
+     *
+     * @param fd an open descriptor
      */
     public static void close(int fd) {
         checkFd(fd);
@@ -217,6 +222,7 @@ public final class Fds {
      * POSIX: {@code fcntl(fd, F_GETFD) != -1}.
      *
      * @return false for a negative fd or one that is not open
+     * @param fd an open descriptor
      */
     public static boolean isOpen(int fd) {
         return fd >= 0 && LIBC.fcntl(fd, Sys.F_GETFD, 0) >= 0;

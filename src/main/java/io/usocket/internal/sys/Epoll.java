@@ -3,7 +3,7 @@ package io.usocket.internal.sys;
 import java.io.IOException;
 
 /**
- * An epoll instance plus an eventfd for wake-ups (NATIVE.md traps 1, 12, 14). The event array
+ * An epoll instance plus an eventfd for wake-ups (native T1, T12, T14). The event array
  * is laid out per architecture: {@code struct epoll_event} is packed (12 bytes) on x86_64 and
  * 16 bytes with {@code data} at offset 8 elsewhere. The fd itself is stored as the event data.
  */

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  *
  * <p>All socket I/O of a loop happens on its thread, so one instance serves every socket of a
  * loop: the hot path allocates nothing but the {@code byte[]} handed to the user, and an idle
- * connection costs no native memory. Every call re-arms {@code msg_controllen} (NATIVE.md trap 3).
+ * connection costs no native memory. Every call re-arms {@code msg_controllen} (native T3).
  */
 public final class MsgIo {
     /** The most bytes one recvmsg reads (Node reads 64 KiB per callback too). */
@@ -88,7 +88,7 @@ public final class MsgIo {
     }
 
     /**
-     * Reads up to {@link #RECV_SIZE} bytes and any fds (close-on-exec, SPEC D13). The fds are then
+     * Reads up to {@link #RECV_SIZE} bytes and any fds (close-on-exec, decisions D13). The fds are then
      * in {@link #receivedFds()} and {@link #truncated()} tells whether the kernel dropped some.
      *
      * @return the bytes read (0 at EOF), or minus the errno

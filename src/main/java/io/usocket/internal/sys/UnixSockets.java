@@ -3,7 +3,7 @@ package io.usocket.internal.sys;
 /**
  * The socket syscalls of UServer and USocket, each returning a result or minus the errno, so
  * callers never read errno themselves. Every socket is created non-blocking and close-on-exec
- * in the same call (SPEC D19, NATIVE.md trap 14).
+ * in the same call (decisions D19, native T14).
  */
 public final class UnixSockets {
     private static final Native.Calls LIBC = Native.LIBC;
