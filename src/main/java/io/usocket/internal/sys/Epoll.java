@@ -1,6 +1,7 @@
 package io.usocket.internal.sys;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * An epoll instance plus an eventfd for wake-ups (native T1, T12, T14). The event array
@@ -33,6 +34,10 @@ public final class Epoll implements AutoCloseable {
     public Epoll() throws IOException {
         Platform.requireLinux(System.getProperty("os.name"));
         libc = Native.LIBC;
+        // Initialise LibC now, with the loop: sockets close received fds through it when the
+        // process may have no descriptor left to open a class file with (a receiver out of fds,
+        // decisions D13), and a class that cannot be loaded then would lose those fds.
+        Objects.requireNonNull(LibC.INSTANCE);
         events = new NativeBuffer(EVENT_SIZE * MAX_EVENTS);
         ctl = new NativeBuffer(16);
         wakeBuf = new NativeBuffer(8);
