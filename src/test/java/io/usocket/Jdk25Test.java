@@ -59,6 +59,15 @@ class Jdk25Test {
         assertEquals(0, run.exitCode);
     }
 
+    /** On JDK 25 the whole suite itself runs with Unsafe denied and native access granted (the pom's jdk25 profile). */
+    @Test
+    void onJdk25TheSuiteRunsWithUnsafeDenied() {
+        assumeTrue(Runtime.version().feature() >= 25, "this JVM is " + Runtime.version().feature() + ", not 25+");
+        List<String> flags = ChildProcess.nativeAccessFlags();
+        assertTrue(flags.contains("--sun-misc-unsafe-memory-access=deny"), flags.toString());
+        assertTrue(flags.contains("--enable-native-access=ALL-UNNAMED"), flags.toString());
+    }
+
     private record Run(int exitCode, List<String> stdout, String stderr) {
     }
 
