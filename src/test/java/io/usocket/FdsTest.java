@@ -26,7 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -233,6 +239,50 @@ class FdsTest {
         Files.delete(p);
         try (InputStream in = Fds.toInputStream(fd)) {
             assertEquals("456789", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Conversions on several threads at once, while another thread keeps opening and closing
+     * files: each stand-in is found by its own pipe, so every stream reads its own file.
+     */
+    @Test
+    void concurrentConversionsEachGetTheirOwnFile() throws Exception {
+        int threads = 4, each = 40;
+        for (int t = 0; t < threads; t++) Files.writeString(dir.resolve("t" + t), "content of " + t);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread churn = new Thread(() -> {
+            while (!stop.get()) {
+                try (InputStream in = new FileInputStream("/dev/null")) {
+                    in.read();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        churn.start();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Path p = dir.resolve("t" + t);
+                String expected = "content of " + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        int fd = Fds.open(p);
+                        try (InputStream in = Fds.toInputStream(fd)) {
+                            assertEquals(expected, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+            stop.set(true);
+            churn.join();
         }
     }
 
