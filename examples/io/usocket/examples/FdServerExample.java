@@ -11,6 +11,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -96,9 +97,17 @@ public final class FdServerExample {
     }
 
     private static Process startWorker(String path) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // The worker gets the native-access flags we got (on JDK 22+, --enable-native-access=ALL-UNNAMED
+        // keeps the JDK's warning about jffi's native library away; see README "Java 17 to 25").
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (flag.startsWith("--enable-native-access") || flag.startsWith("--sun-misc-unsafe-memory-access")) {
+                cmd.add(flag);
+            }
+        }
+        cmd.addAll(List.of("-cp", classPath(), FdServerExample.class.getName(), "worker", path));
         try {
-            return new ProcessBuilder(java, "-cp", classPath(), FdServerExample.class.getName(), "worker", path)
+            return new ProcessBuilder(cmd)
                     .inheritIO()
                     .start();
         } catch (IOException e) {

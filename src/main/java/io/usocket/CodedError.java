@@ -6,6 +6,10 @@ package io.usocket;
  * {@code code()} whatever the exception type.
  */
 public interface CodedError {
-    /** Node's {@code err.code}, for example {@code "ERR_INVALID_FD"}. */
+    /**
+     * Node's {@code err.code}, for example {@code "ERR_INVALID_FD"}.
+     *
+     * @return the error's code, e.g. {@code "ENOENT"} or {@code "ERR_INVALID_FD"}
+     */
     String code();
 }

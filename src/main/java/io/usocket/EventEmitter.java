@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Named events with synchronous listeners, as Node's {@code EventEmitter} (SPEC N1–N8).
+ * Named events with synchronous listeners, as Node's {@code EventEmitter} (node-semantics N1–N8).
  * {@code UServer} and {@code USocket} extend it; users may too.
  *
  * <p>A listener is a {@link Runnable}, which ignores the emitted arguments, or a
@@ -42,62 +42,140 @@ public class EventEmitter {
     public EventEmitter() {
     }
 
-    /** Node equivalent: {@code emitter.on(eventName, listener)}; returns this emitter. */
+    /**
+     * Node equivalent: {@code emitter.on(eventName, listener)}; returns this emitter.
+     *
+     * @param event the event's name
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter on(String event, Runnable listener) {
         return add(event, listener, false, false);
     }
 
-    /** Node equivalent: {@code emitter.on(eventName, listener)}; returns this emitter. */
+    /**
+     * Node equivalent: {@code emitter.on(eventName, listener)}; returns this emitter.
+     *
+     * @param <T> the type of the event's argument
+     * @param event the event's name
+     * @param listener the listener, given the event's argument
+     * @return this emitter
+     */
     public <T> EventEmitter on(String event, Consumer<T> listener) {
         return add(event, listener, false, false);
     }
 
-    /** Node equivalent: {@code emitter.once(eventName, listener)}: removed before its one run. */
+    /**
+     * Node equivalent: {@code emitter.once(eventName, listener)}: removed before its one run.
+     *
+     * @param event the event's name
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter once(String event, Runnable listener) {
         return add(event, listener, false, true);
     }
 
-    /** Node equivalent: {@code emitter.once(eventName, listener)}: removed before its one run. */
+    /**
+     * Node equivalent: {@code emitter.once(eventName, listener)}: removed before its one run.
+     *
+     * @param <T> the type of the event's argument
+     * @param event the event's name
+     * @param listener the listener, given the event's argument
+     * @return this emitter
+     */
     public <T> EventEmitter once(String event, Consumer<T> listener) {
         return add(event, listener, false, true);
     }
 
-    /** Node equivalent: {@code emitter.prependListener(eventName, listener)}. */
+    /**
+     * Node equivalent: {@code emitter.prependListener(eventName, listener)}.
+     *
+     * @param event the event's name
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter prependListener(String event, Runnable listener) {
         return add(event, listener, true, false);
     }
 
-    /** Node equivalent: {@code emitter.prependListener(eventName, listener)}. */
+    /**
+     * Node equivalent: {@code emitter.prependListener(eventName, listener)}.
+     *
+     * @param <T> the type of the event's argument
+     * @param event the event's name
+     * @param listener the listener, given the event's argument
+     * @return this emitter
+     */
     public <T> EventEmitter prependListener(String event, Consumer<T> listener) {
         return add(event, listener, true, false);
     }
 
-    /** Node equivalent: {@code emitter.prependOnceListener(eventName, listener)}. */
+    /**
+     * Node equivalent: {@code emitter.prependOnceListener(eventName, listener)}.
+     *
+     * @param event the event's name
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter prependOnceListener(String event, Runnable listener) {
         return add(event, listener, true, true);
     }
 
-    /** Node equivalent: {@code emitter.prependOnceListener(eventName, listener)}. */
+    /**
+     * Node equivalent: {@code emitter.prependOnceListener(eventName, listener)}.
+     *
+     * @param <T> the type of the event's argument
+     * @param event the event's name
+     * @param listener the listener, given the event's argument
+     * @return this emitter
+     */
     public <T> EventEmitter prependOnceListener(String event, Consumer<T> listener) {
         return add(event, listener, true, true);
     }
 
-    /** Node equivalent: {@code emitter.off(eventName, listener)}; removes the latest copy only. */
+    /**
+     * Node equivalent: {@code emitter.off(eventName, listener)}; removes the latest copy only.
+     *
+     * @param event the event's name
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter off(String event, Runnable listener) {
         return remove(event, listener);
     }
 
-    /** Node equivalent: {@code emitter.off(eventName, listener)}; removes the latest copy only. */
+    /**
+     * Node equivalent: {@code emitter.off(eventName, listener)}; removes the latest copy only.
+     *
+     * @param <T> the type of the event's argument
+     * @param event the event's name
+     * @param listener the listener, given the event's argument
+     * @return this emitter
+     */
     public <T> EventEmitter off(String event, Consumer<T> listener) {
         return remove(event, listener);
     }
 
-    /** Node equivalent: {@code emitter.removeListener(eventName, listener)}. */
+    /**
+     * Node equivalent: {@code emitter.removeListener(eventName, listener)}.
+     *
+     * @param event the event's name
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter removeListener(String event, Runnable listener) {
         return remove(event, listener);
     }
 
-    /** Node equivalent: {@code emitter.removeListener(eventName, listener)}. */
+    /**
+     * Node equivalent: {@code emitter.removeListener(eventName, listener)}.
+     *
+     * @param <T> the type of the event's argument
+     * @param event the event's name
+     * @param listener the listener, given the event's argument
+     * @return this emitter
+     */
     public <T> EventEmitter removeListener(String event, Consumer<T> listener) {
         return remove(event, listener);
     }
@@ -105,6 +183,9 @@ public class EventEmitter {
     /**
      * Node equivalent: {@code emitter.removeAllListeners(eventName)}. The latest-added listener
      * goes first, each announced by {@code 'removeListener'} when someone listens to it.
+     *
+     * @param event the event's name
+     * @return this emitter
      */
     public EventEmitter removeAllListeners(String event) {
         Entry[] list = lookup(event);
@@ -119,6 +200,8 @@ public class EventEmitter {
     /**
      * Node equivalent: {@code emitter.removeAllListeners()}: every event, the
      * {@code 'removeListener'} listeners last so that they hear about all the others.
+     *
+     * @return this emitter
      */
     public EventEmitter removeAllListeners() {
         if (lookup(REMOVE_LISTENER) != null) {
@@ -144,6 +227,8 @@ public class EventEmitter {
      * {@code ERR_UNHANDLED_ERROR}.
      *
      * @return whether the event had listeners
+     * @param event the event's name
+     * @param args the listeners' argument (none, or one)
      */
     public boolean emit(String event, Object... args) {
         Entry[] list = lookup(event);
@@ -168,13 +253,23 @@ public class EventEmitter {
         return true;
     }
 
-    /** Node equivalent: {@code emitter.listenerCount(eventName)}. */
+    /**
+     * Node equivalent: {@code emitter.listenerCount(eventName)}.
+     *
+     * @param event the event's name
+     * @return how many listeners {@code event} has
+     */
     public int listenerCount(String event) {
         Entry[] list = lookup(event);
         return list == null ? 0 : list.length;
     }
 
-    /** Node equivalent: {@code emitter.listeners(eventName)}: a copy, once-listeners as given. */
+    /**
+     * Node equivalent: {@code emitter.listeners(eventName)}: a copy, once-listeners as given.
+     *
+     * @param event the event's name
+     * @return a copy of the listeners of {@code event}, in the order they run
+     */
     public List<Object> listeners(String event) {
         Entry[] list = lookup(event);
         if (list == null) return List.of();
@@ -183,7 +278,11 @@ public class EventEmitter {
         return List.of(fns);
     }
 
-    /** Node equivalent: {@code emitter.eventNames()}: events with listeners, oldest first. */
+    /**
+     * Node equivalent: {@code emitter.eventNames()}: events with listeners, oldest first.
+     *
+     * @return the names of the events that have listeners
+     */
     public List<String> eventNames() {
         Object[] t = table;
         String[] names = new String[t.length / 2];
@@ -195,6 +294,8 @@ public class EventEmitter {
      * Node equivalent: {@code emitter.setMaxListeners(n)}; 0 means unlimited.
      *
      * @throws InvalidArgumentException {@code ERR_OUT_OF_RANGE} when {@code n} is negative
+     * @param n the limit; 0 for none
+     * @return this emitter
      */
     public EventEmitter setMaxListeners(int n) {
         if (n < 0) {
@@ -206,7 +307,11 @@ public class EventEmitter {
         return this;
     }
 
-    /** Node equivalent: {@code emitter.getMaxListeners()}; 10 unless set. */
+    /**
+     * Node equivalent: {@code emitter.getMaxListeners()}; 10 unless set.
+     *
+     * @return the number of listeners per event above which adding one warns (0: no limit)
+     */
     public int getMaxListeners() {
         return maxListeners;
     }
@@ -217,6 +322,7 @@ public class EventEmitter {
      * Logs a warning; subclasses may observe or redirect it.
      *
      * @param count the number of listeners the event now has
+     * @param event the event's name
      */
     protected void onMaxListenersExceeded(String event, int count) {
         String name = displayName(getClass());
@@ -270,11 +376,17 @@ public class EventEmitter {
     /**
      * Called after a listener for {@code event} was added; streams override it to switch modes
      * when {@code 'data'} or {@code 'readable'} gets a listener, as Node's {@code Readable.on} does.
+     *
+     * @param event the event's name
      */
     protected void listenerAdded(String event) {
     }
 
-    /** Called after listeners for {@code event} (null: of every event) were removed. */
+    /**
+     * Called after listeners for {@code event} (null: of every event) were removed.
+     *
+     * @param event the event's name
+     */
     protected void listenersRemoved(String event) {
     }
 

@@ -70,12 +70,20 @@ public final class EventLoop implements Executor, AutoCloseable {
         now = System.nanoTime() / 1_000_000;
     }
 
-    /** A new loop with its own epoll instance. Node has one implicit loop; Java programs may have several. */
+    /**
+     * A new loop with its own epoll instance. Node has one implicit loop; Java programs may have several.
+     *
+     * @return a new loop
+     */
     public static EventLoop create() {
         return new EventLoop();
     }
 
-    /** The process-wide loop used by constructors that take none, like Node's single loop. */
+    /**
+     * The process-wide loop used by constructors that take none, like Node's single loop.
+     *
+     * @return the default loop
+     */
     public static synchronized EventLoop getDefault() {
         if (defaultLoop == null || defaultLoop.closed) defaultLoop = new EventLoop();
         return defaultLoop;
@@ -112,7 +120,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** Runs the loop on a new thread named {@code usocket-loop-N}, as {@link #run()} would. */
+    /**
+     * Runs the loop on a new thread named {@code usocket-loop-N}, as {@link #run()} would.
+     *
+     * @return the new thread running the loop
+     */
     public Thread start() {
         Thread t = new Thread(this::run, "usocket-loop-" + THREAD_IDS.incrementAndGet());
         synchronized (this) {
@@ -267,6 +279,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Whether the caller may act on the loop's state directly: it is the loop's thread, or no
      * thread runs the loop (set-up code before {@link #run()}, like a node main module).
+     *
+     * @return whether the calling thread is the loop's thread
      */
     public boolean inEventLoop() {
         Thread t = thread;
@@ -279,23 +293,44 @@ public final class EventLoop implements Executor, AutoCloseable {
         else execute(r);
     }
 
-    /** Queues {@code task} to run right after the current callback, before any I/O. Node: {@code process.nextTick}. */
+    /**
+     * Queues {@code task} to run right after the current callback, before any I/O. Node: {@code process.nextTick}.
+     *
+     * @param task what to run, on the loop thread
+     */
     public void nextTick(Runnable task) {
         if (inEventLoop()) ticks.add(task);
         else execute(() -> ticks.add(task));
     }
 
-    /** Runs {@code task} once after {@code ms} milliseconds (at least 1, as in Node). Node: {@code setTimeout}. */
+    /**
+     * Runs {@code task} once after {@code ms} milliseconds (at least 1, as in Node). Node: {@code setTimeout}.
+     *
+     * @param task what to run, on the loop thread
+     * @param ms milliseconds
+     * @return the timer, which can clear it
+     */
     public Timer setTimeout(Runnable task, long ms) {
         return schedule(new Timer(this, task, -1), ms);
     }
 
-    /** Runs {@code task} every {@code ms} milliseconds until cleared. Node: {@code setInterval}. */
+    /**
+     * Runs {@code task} every {@code ms} milliseconds until cleared. Node: {@code setInterval}.
+     *
+     * @param task what to run, on the loop thread
+     * @param ms milliseconds
+     * @return the timer, which can clear it
+     */
     public Timer setInterval(Runnable task, long ms) {
         return schedule(new Timer(this, task, Math.max(1, ms)), ms);
     }
 
-    /** Runs {@code task} after this turn's I/O callbacks. Node: {@code setImmediate}. */
+    /**
+     * Runs {@code task} after this turn's I/O callbacks. Node: {@code setImmediate}.
+     *
+     * @param task what to run, on the loop thread
+     * @return the timer, which can clear it
+     */
     public Timer setImmediate(Runnable task) {
         Timer t = new Timer(this, task, -2);
         onLoop(() -> {
@@ -334,7 +369,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (t.pending) refTimers += ref ? 1 : -1;
     }
 
-    /** Where uncaught exceptions go instead of stopping the loop. Node: {@code process.on('uncaughtException')}. */
+    /**
+     * Where uncaught exceptions go instead of stopping the loop. Node: {@code process.on('uncaughtException')}.
+     *
+     * @param handler gets every uncaught exception; null restores the default (stop the loop, run() throws)
+     */
     public void onUncaughtException(Consumer<Throwable> handler) {
         this.uncaughtHandler = handler;
     }

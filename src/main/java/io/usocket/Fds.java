@@ -4,6 +4,8 @@ import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.NativeBuffer;
 import io.usocket.internal.sys.Sys;
+import java.io.Closeable;
+import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -11,54 +13,68 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
-import java.lang.reflect.Field;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.stream.Stream;
 
 /**
  * Static helpers around raw {@code int} file descriptors: open, close, pipe, and conversions to
  * and from {@link FileDescriptor}, {@link FileChannel} and {@link java.io.InputStream} /
  * {@link java.io.OutputStream}.
  *
- * <p><b>Close-on-exec.</b> Every descriptor this class creates ({@link #open}, {@link #pipe})
- * carries {@code FD_CLOEXEC} (SPEC D19), so it never leaks into a child process.
+ * <p><b>Close-on-exec.</b> Every descriptor this class creates ({@link #open}, {@link #pipe},
+ * and the descriptors of the objects the conversions return) carries {@code FD_CLOEXEC}
+ * (decisions D19), so it never leaks into a child process.
  *
  * <p><b>Ownership.</b> Converting an {@code int} into a Java object ({@code toFileDescriptor},
- * {@code toInputStream}, {@code toOutputStream}, {@code toFileChannel}) hands the descriptor to
- * that object: closing the stream or channel closes the descriptor, and the caller must no longer
- * close (or otherwise use) the {@code int}. If a conversion throws, the descriptor stays the
- * caller's. These objects have no cleaner (except the read-write channel, see
- * {@link #toFileChannel}): close them, or the descriptor stays open until the process exits.
- * Converting a Java object into an {@code int} ({@code fromFileDescriptor}, {@code fromChannel})
- * is only a look-up: the object keeps owning the descriptor.
+ * {@code toInputStream}, {@code toOutputStream}, {@code toFileChannel}) hands the open file
+ * behind the descriptor to that object: closing the stream or channel closes it, and the caller
+ * must no longer close (or otherwise use) the {@code int}, which the conversion has closed. If a
+ * conversion throws, the descriptor stays the caller's. Like any stream Java opens, the object
+ * also closes its descriptor if it is garbage-collected unclosed. Converting a Java object back
+ * ({@code fromFileDescriptor}, {@code fromChannel}) is only a look-up: the object keeps owning
+ * the descriptor.
  *
- * <p><b>How {@code int <-> FileDescriptor} works without {@code --add-opens}.</b> Java has no
- * public API to read or set the {@code int} held by a {@link FileDescriptor} (its private field
- * {@code fd}). jnr-posix's helper uses {@code setAccessible}, which Java 17 refuses without
- * {@code --add-opens java.base/java.io=ALL-UNNAMED} (NATIVE.md trap 11). This class reaches the
- * field in one of two ways, chosen once when first needed:
- * <ol>
- * <li>if {@code java.io} is open to this code (someone passed {@code --add-opens}), through a
- *     {@link VarHandle} from {@link MethodHandles#privateLookupIn};</li>
- * <li>otherwise through {@code sun.misc.Unsafe} from the {@code jdk.unsupported} module, which
- *     exports and <em>opens</em> {@code sun.misc} to everyone: its {@code theUnsafe} field is read
- *     by reflection, then {@code objectFieldOffset(FileDescriptor.class.getDeclaredField("fd"))}
- *     (getting a {@code Field} object needs no access check) and {@code getInt}/{@code putInt}
- *     at that offset. Unsafe is called through method handles, so compiling this class raises no
- *     "internal proprietary API" warning, and on Java 17 nothing is printed at run time.</li>
- * </ol>
- * If neither is possible (a runtime without {@code jdk.unsupported}), the conversions throw
- * {@link UnsupportedOperationException}. {@link #open}, {@link #close}, {@link #isOpen} and
- * {@link #pipe} never need this.
+ * <p><b>How {@code int -> Java object} works with public APIs only</b> (no
+ * {@code sun.misc.Unsafe}, no reflection, no {@code --add-opens}; native T11). Java cannot put
+ * a number into a {@link FileDescriptor}, but it can open a file, and libc can replace what a
+ * descriptor number refers to. So a conversion opens a <em>stand-in</em> with the JDK's own
+ * class ({@code FileInputStream}, {@code FileOutputStream} or {@code RandomAccessFile}) and
+ * then {@code dup3(fd, standIn, O_CLOEXEC)} makes the stand-in's number refer to the caller's
+ * open file; {@code fd} itself is then closed. The object therefore holds the same open file
+ * description (same offset, flags, locks; nothing is reopened, so no permission is checked
+ * again and a deleted file or a socket works) under a <em>different number</em>:
+ * {@link #fromFileDescriptor} and {@link #fromChannel} tell which.
+ *
+ * <p>The stand-in must be found by number without reading the JDK object's private field. It
+ * is a fresh pipe of our own, opened by the JDK through {@code /proc/self/fd/<n>} of one of
+ * its ends: the one descriptor, besides the pipe's two ends, whose {@code /proc/self/fd} link
+ * names that pipe ({@code pipe:[inode]}) is the stand-in. The pipe's inode is unique to this
+ * conversion, so concurrent conversions, or other threads opening files meanwhile, cannot be
+ * mistaken for it. The number the JDK will most likely get (the lowest free one) is checked
+ * first; only if another thread took it is {@code /proc/self/fd} scanned. This needs
+ * {@code /proc} (always there on Linux unless a sandbox hides it; without it the conversions
+ * throw {@link UnsupportedOperationException}).
+ *
+ * <p><b>{@code Java object -> int}.</b> Java has no public way to read the number of a
+ * {@link FileDescriptor}, so {@link #fromFileDescriptor} and {@link #fromChannel} answer for
+ * the objects the conversions of this class made (they remember the number) and for
+ * {@link FileDescriptor#in}, {@link FileDescriptor#out} and {@link FileDescriptor#err}; for a
+ * stream or channel Java opened itself they throw {@code ERR_INVALID_ARG_VALUE}. To pass a
+ * file you open in Java to a socket, open it with {@link #open(Path, OpenOption...)} instead:
+ * that gives the {@code int}, and a conversion gives the Java object.
+ * {@link #open}, {@link #close}, {@link #isOpen} and {@link #pipe} never involve any of this.
  */
 public final class Fds {
     private static final LibC LIBC = LibC.INSTANCE;
@@ -96,7 +112,7 @@ public final class Fds {
      * {@code O_SYNC}, {@code DSYNC} → {@code O_DSYNC}; {@code SPARSE} is ignored. As in Java,
      * {@code CREATE}, {@code CREATE_NEW} and {@code TRUNCATE_EXISTING} are ignored when the file
      * is opened only for reading. Created files get mode {@code 0666} (less the umask).
-     * {@code O_CLOEXEC} is always added (SPEC D19).
+     * {@code O_CLOEXEC} is always added (decisions D19).
      *
      * <p>Node equivalent: {@code fs.openSync(path, flags, 0o666)}; POSIX:
      * {@code open(path, flags | O_CLOEXEC, 0666)}.
@@ -109,6 +125,9 @@ public final class Fds {
      *                                  {@code APPEND + TRUNCATE_EXISTING})
      * @throws USocketException         a system error with syscall {@code "open"} and the path as
      *                                  address, e.g. {@code open EEXIST /tmp/x}
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @param options the options
      */
     public static int open(Path path, OpenOption... options) {
         if (path == null) {
@@ -185,6 +204,8 @@ public final class Fds {
      * @throws USocketException         a system error with syscall {@code "close"}, for example
      *                                  {@code close EBADF} (code {@code EBADF}, errno -9) if the
      *                                  fd is not open
+     *
+     * @param fd an open descriptor
      */
     public static void close(int fd) {
         checkFd(fd);
@@ -201,6 +222,7 @@ public final class Fds {
      * POSIX: {@code fcntl(fd, F_GETFD) != -1}.
      *
      * @return false for a negative fd or one that is not open
+     * @param fd an open descriptor
      */
     public static boolean isOpen(int fd) {
         return fd >= 0 && LIBC.fcntl(fd, Sys.F_GETFD, 0) >= 0;
@@ -217,7 +239,7 @@ public final class Fds {
      */
     public static int[] pipe() {
         NativeBuffer b = new NativeBuffer(8);
-        if (LIBC.pipe2(b.address, Sys.O_CLOEXEC) < 0) {
+        if (LIBC.pipe2(b, Sys.O_CLOEXEC) < 0) {
             throw USocketException.system(LibC.errno(), "pipe", null);
         }
         return new int[] {b.buf.getInt(0), b.buf.getInt(4)};
@@ -225,76 +247,94 @@ public final class Fds {
 
     // ------------------------------------------------------------------ conversions
 
+    /** Numbers of the FileDescriptors the conversions made (weak keys: identity, as FileDescriptor has no equals). */
+    private static final Map<FileDescriptor, Integer> NUMBERS = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The FileDescriptor of each channel toFileChannel made. */
+    private static final Map<FileChannel, FileDescriptor> CHANNELS = Collections.synchronizedMap(new WeakHashMap<>());
+
     /**
-     * Wraps a descriptor in a new {@link FileDescriptor}. Ownership passes to whatever stream is
-     * built on it ({@code new FileInputStream(fdObj)} ...): closing that stream closes
-     * {@code fd}. The {@code FileDescriptor} itself has no cleaner. If the fd was opened with
-     * {@code O_APPEND}, the object is marked as appending (as Java's own would be), which
-     * {@link FileChannel#position()} relies on.
+     * Wraps the open file of a descriptor in a new {@link FileDescriptor}, which then owns it.
+     * Build a stream on it ({@code new FileInputStream(fdObj)} ...) to use it; closing that
+     * stream closes the descriptor. If the fd was opened with {@code O_APPEND}, the object is
+     * marked as appending (as Java's own would be), which {@link FileChannel#position()} relies
+     * on. The object holds a different number than {@code fd} (see the class comment; ask
+     * {@link #fromFileDescriptor}), and {@code fd} is closed.
      *
-     * <p>Node equivalent: none (Node uses the int everywhere); POSIX: the int itself. See the
-     * class comment for how the private {@code fd} field is set without {@code --add-opens}.
+     * <p>Node equivalent: none (Node uses the int everywhere); POSIX: {@code dup3} onto a
+     * descriptor the JDK opened.
      *
+     * @param fd an open descriptor, which the returned object then owns
+     * @return a valid FileDescriptor holding the same open file
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
-     * @throws UnsupportedOperationException if the runtime offers no way to set the field
+     * @throws USocketException              a system error ({@code "pipe"}, {@code "dup3"}), e.g.
+     *                                       {@code EMFILE}; {@code fd} is then still the caller's
+     * @throws UnsupportedOperationException if {@code /proc} is not mounted
      */
     public static FileDescriptor toFileDescriptor(int fd) {
-        return wrap(fd, accessFlags(fd));
-    }
-
-    private static FileDescriptor wrap(int fd, int fl) {
-        FieldAccess.require();
-        FileDescriptor fdo = new FileDescriptor();
-        try {
-            FieldAccess.FD_SET.invokeExact(fdo, fd);
-            if ((fl & Sys.O_APPEND) != 0 && FieldAccess.APPEND_SET != null) {
-                FieldAccess.APPEND_SET.invokeExact(fdo, true);
-            }
-        } catch (Throwable t) {
-            throw FieldAccess.rethrow(t);
+        int fl = accessFlags(fd);
+        if ((fl & Sys.O_APPEND) != 0) {
+            FileOutputStream out = adopt(fd, true, f -> new FileOutputStream(f, true), FileOutputStream::getFD);
+            return fd(out::getFD);
         }
-        return fdo;
+        FileInputStream in = adopt(fd, false, FileInputStream::new, FileInputStream::getFD);
+        return fd(in::getFD);
     }
 
     /**
-     * The descriptor number held by a {@link FileDescriptor}, e.g. 0 for
-     * {@link FileDescriptor#in}; -1 if the object is not valid (closed, or never set). The
-     * object keeps owning the descriptor.
+     * The descriptor number held by a {@link FileDescriptor} that {@link #toFileDescriptor},
+     * {@link #toInputStream} or {@link #toOutputStream} made, or by {@link FileDescriptor#in}
+     * (0), {@link FileDescriptor#out} (1) or {@link FileDescriptor#err} (2); -1 if the object is
+     * not valid (closed, or never set). The object keeps owning the descriptor.
      *
-     * <p>Node equivalent: none; POSIX: the int itself. See the class comment for how the private
-     * field is read without {@code --add-opens}.
+     * <p>Node equivalent: none; POSIX: the int itself.
      *
-     * @throws InvalidArgumentException      {@code ERR_INVALID_ARG_TYPE} if {@code fd} is null
-     * @throws UnsupportedOperationException if the runtime offers no way to read the field
+     * @param fd the FileDescriptor to look up
+     * @return its number, or -1
+     * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} if {@code fd} is null;
+     *                                  {@code ERR_INVALID_ARG_VALUE} for a valid FileDescriptor
+     *                                  that Java opened itself (Java has no public way to read
+     *                                  its number: open the file with {@link #open} instead)
      */
     public static int fromFileDescriptor(FileDescriptor fd) {
         if (fd == null) {
             throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
                     "The \"fd\" argument must be an instance of FileDescriptor. Received null");
         }
-        FieldAccess.require();
-        try {
-            return (int) FieldAccess.FD_GET.invokeExact(fd);
-        } catch (Throwable t) {
-            throw FieldAccess.rethrow(t);
+        if (!fd.valid()) return -1;
+        if (fd == FileDescriptor.in) return 0;
+        if (fd == FileDescriptor.out) return 1;
+        if (fd == FileDescriptor.err) return 2;
+        Integer n = NUMBERS.get(fd);
+        if (n == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE",
+                    "The \"fd\" argument must be a FileDescriptor made by Fds (or FileDescriptor.in/out/err):"
+                            + " Java has no public way to read the number of one it opened itself;"
+                            + " open the file with Fds.open and convert that");
         }
+        // valid() again: a close racing with the look-up must not yield a number now free
+        return fd.valid() ? n : -1;
     }
 
     /**
-     * A {@link FileInputStream} reading {@code fd}; closing the stream closes the descriptor
-     * (ownership passes to the stream). Works for any readable descriptor: file, pipe, socket;
-     * unlike a plain {@code FileInputStream} on JDK 17.0.15, {@code readAllBytes()},
-     * {@code readNBytes(int)} and {@code skip} also work on pipes and sockets (JDK-8341666).
+     * A {@link FileInputStream} reading the open file of {@code fd}; closing the stream closes
+     * it (ownership passes to the stream, and {@code fd} is closed: see the class comment).
+     * Works for any readable descriptor: file, pipe, socket; unlike a plain
+     * {@code FileInputStream} on JDK 17.0.15, {@code readAllBytes()}, {@code readNBytes(int)}
+     * and {@code skip} also work on pipes and sockets (JDK-8341666).
      *
      * <p>Node equivalent: {@code fs.createReadStream(null, {fd})}; POSIX: {@code read(fd, ...)}.
      *
+     * @param fd an open descriptor, which the returned stream then owns
+     * @return the stream; {@code fromFileDescriptor(stream.getFD())} gives its number
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
+     * @throws USocketException              see {@link #toFileDescriptor}
      * @throws UnsupportedOperationException see {@link #toFileDescriptor}
      */
     public static FileInputStream toInputStream(int fd) {
-        return new FdInputStream(toFileDescriptor(fd));
+        accessFlags(fd);
+        return adopt(fd, false, FdInputStream::new, FileInputStream::getFD);
     }
 
     /**
@@ -304,8 +344,8 @@ public final class Fds {
      * which is most of what an fd received over a socket is.
      */
     private static final class FdInputStream extends FileInputStream {
-        FdInputStream(FileDescriptor fdo) {
-            super(fdo);
+        FdInputStream(File standIn) throws FileNotFoundException {
+            super(standIn);
         }
 
         @Override
@@ -350,127 +390,218 @@ public final class Fds {
     }
 
     /**
-     * A {@link FileOutputStream} writing {@code fd}; closing the stream closes the descriptor
-     * (ownership passes to the stream). Writes go where the descriptor's offset and flags say
-     * ({@code O_APPEND} is honoured by the kernel).
+     * A {@link FileOutputStream} writing to the open file of {@code fd}; closing the stream
+     * closes it (ownership passes to the stream, and {@code fd} is closed: see the class
+     * comment). Writes go where the descriptor's offset and flags say ({@code O_APPEND} is
+     * honoured by the kernel).
      *
      * <p>Node equivalent: {@code fs.createWriteStream(null, {fd})}; POSIX: {@code write(fd, ...)}.
      *
+     * @param fd an open descriptor, which the returned stream then owns
+     * @return the stream; {@code fromFileDescriptor(stream.getFD())} gives its number
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
+     * @throws USocketException              see {@link #toFileDescriptor}
      * @throws UnsupportedOperationException see {@link #toFileDescriptor}
      */
     public static FileOutputStream toOutputStream(int fd) {
-        return new FileOutputStream(toFileDescriptor(fd));
+        int fl = accessFlags(fd);
+        boolean append = (fl & Sys.O_APPEND) != 0;
+        return adopt(fd, true, f -> new FileOutputStream(f, append), FileOutputStream::getFD);
     }
 
     /**
-     * A {@link FileChannel} on {@code fd}, readable and/or writable as the descriptor's access
-     * mode ({@code fcntl(fd, F_GETFL) & O_ACCMODE}) allows; closing the channel closes the
-     * descriptor (ownership passes to the channel).
-     *
-     * <p>Java can build a channel on a {@link FileDescriptor} only through
-     * {@code FileInputStream.getChannel()} (read-only) or {@code FileOutputStream.getChannel()}
-     * (write-only), so:
+     * A {@link FileChannel} on the open file of {@code fd}, readable and/or writable as the
+     * descriptor's access mode ({@code fcntl(fd, F_GETFL) & O_ACCMODE}) allows; closing the
+     * channel closes it (ownership passes to the channel, and {@code fd} is closed: see the
+     * class comment).
      * <ul>
-     * <li>{@code O_RDONLY}: the channel of a {@code FileInputStream} on {@code fd} (writing
-     *     throws {@link java.nio.channels.NonWritableChannelException});</li>
-     * <li>{@code O_WRONLY}: the channel of a {@code FileOutputStream} on {@code fd} (reading
-     *     throws {@link java.nio.channels.NonReadableChannelException});</li>
-     * <li>{@code O_RDWR}: the channel of a {@code RandomAccessFile} opened {@code "rw"} on
-     *     {@code /dev/null} whose descriptor is then replaced by {@code fd} with
-     *     {@code dup3(fd, rafFd, O_CLOEXEC)}, after which {@code fd} itself is closed. The channel
-     *     therefore holds the same open file (same offset, flags and locks) under a
-     *     <em>different number</em>: ask {@link #fromChannel} for it. This channel, like any
-     *     {@code RandomAccessFile}'s, also closes its descriptor if it is garbage-collected
-     *     unclosed.</li>
+     * <li>{@code O_RDONLY}: the channel of a {@code FileInputStream} (writing throws
+     *     {@link java.nio.channels.NonWritableChannelException});</li>
+     * <li>{@code O_WRONLY}: the channel of a {@code FileOutputStream} (reading throws
+     *     {@link java.nio.channels.NonReadableChannelException}); with {@code O_APPEND} it
+     *     reports the end of the file as its position, as Java's own append channels do;</li>
+     * <li>{@code O_RDWR}: the channel of a {@code RandomAccessFile} opened {@code "rw"} (Java
+     *     has no read-write append stream: with {@code O_APPEND} writes still go to the end, as
+     *     the kernel decides, but {@code position()} is the descriptor's offset).</li>
      * </ul>
      *
      * <p>Node equivalent: none (a {@code fs.FileHandle} from the fd is the closest); POSIX:
      * {@code read}/{@code write}/{@code pread}/{@code pwrite} on {@code fd}.
      *
+     * @param fd an open descriptor, which the returned channel then owns
+     * @return the channel; {@link #fromChannel} gives its number
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
-     * @throws USocketException              a system error ({@code "open"} of /dev/null or
-     *                                       {@code "dup3"}) for a read-write fd; {@code fd} is
-     *                                       then still the caller's
+     * @throws USocketException              see {@link #toFileDescriptor}
      * @throws UnsupportedOperationException see {@link #toFileDescriptor}
      */
     public static FileChannel toFileChannel(int fd) {
         int fl = accessFlags(fd);
+        FileChannel ch;
+        FileDescriptor fdo;
         switch (fl & O_ACCMODE) {
-            case Sys.O_RDONLY:
-                return new FileInputStream(wrap(fd, fl)).getChannel();
-            case Sys.O_WRONLY:
-                return new FileOutputStream(wrap(fd, fl)).getChannel();
-            default:
-                return readWriteChannel(fd, fl);
-        }
-    }
-
-    private static FileChannel readWriteChannel(int fd, int fl) {
-        FieldAccess.require();
-        RandomAccessFile raf;
-        try {
-            raf = new RandomAccessFile("/dev/null", "rw");
-        } catch (FileNotFoundException e) {
-            USocketException x = USocketException.system(Errno.ENOENT, "open", "/dev/null");
-            x.initCause(e);
-            throw x;
-        }
-        try {
-            FileDescriptor fdo = raf.getFD();
-            int slot = fromFileDescriptor(fdo);
-            if (LIBC.dup3(fd, slot, Sys.O_CLOEXEC) < 0) {
-                throw USocketException.system(LibC.errno(), "dup3", null);
+            case Sys.O_RDONLY: {
+                FileInputStream in = adopt(fd, false, FileInputStream::new, FileInputStream::getFD);
+                fdo = fd(in::getFD);
+                ch = in.getChannel();
+                break;
             }
-            if ((fl & Sys.O_APPEND) != 0 && FieldAccess.APPEND_SET != null) {
-                FieldAccess.APPEND_SET.invokeExact(fdo, true);
+            case Sys.O_WRONLY: {
+                boolean append = (fl & Sys.O_APPEND) != 0;
+                FileOutputStream out = adopt(fd, true, f -> new FileOutputStream(f, append), FileOutputStream::getFD);
+                fdo = fd(out::getFD);
+                ch = out.getChannel();
+                break;
             }
-        } catch (Throwable t) {
-            try {
-                raf.close();
-            } catch (IOException e) {
-                t.addSuppressed(e);
+            default: {
+                RandomAccessFile raf = adopt(fd, false, f -> new RandomAccessFile(f, "rw"), RandomAccessFile::getFD);
+                fdo = fd(raf::getFD);
+                ch = raf.getChannel();
+                break;
             }
-            throw FieldAccess.rethrow(t);
         }
-        LIBC.close(fd); // now duplicated into the RandomAccessFile's slot
-        return raf.getChannel();
+        CHANNELS.put(ch, fdo);
+        return ch;
     }
 
     /**
-     * The descriptor number a {@link FileChannel} obtained from {@link #toFileChannel},
-     * {@link FileInputStream#getChannel()}, {@link FileOutputStream#getChannel()},
-     * {@link RandomAccessFile#getChannel()} or {@link FileChannel#open} reads and writes; -1 once
-     * the channel is closed. The channel keeps owning the descriptor.
+     * The descriptor number a {@link FileChannel} made by {@link #toFileChannel} reads and
+     * writes; -1 once the channel is closed. The channel keeps owning the descriptor.
      *
-     * <p>Node equivalent: {@code filehandle.fd}; POSIX: the int itself. The JDK's channel class
-     * ({@code sun.nio.ch.FileChannelImpl}) keeps a private {@link FileDescriptor}; it is read the
-     * same way as the {@code fd} field (see the class comment).
+     * <p>Node equivalent: {@code filehandle.fd}; POSIX: the int itself.
      *
-     * @throws InvalidArgumentException      {@code ERR_INVALID_ARG_TYPE} for null or a channel
-     *                                       class other than the JDK's
-     * @throws UnsupportedOperationException if the runtime offers no way to read the field
+     * @param channel a channel {@link #toFileChannel} returned
+     * @return its number, or -1
+     * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} for null;
+     *                                  {@code ERR_INVALID_ARG_VALUE} for a channel that Java opened
+     *                                  itself (Java has no public way to read its number: open the
+     *                                  file with {@link #open} and convert it instead)
      */
     public static int fromChannel(FileChannel channel) {
         if (channel == null) {
             throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
                     "The \"channel\" argument must be an instance of FileChannel. Received null");
         }
-        FieldAccess.require();
-        MethodHandle get = FieldAccess.CHANNEL_FD_GET;
-        if (get == null || channel.getClass() != FieldAccess.CHANNEL_CLASS) {
-            throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
-                    "The \"channel\" argument must be a FileChannel of the JDK. Received an instance of "
+        FileDescriptor fdo = CHANNELS.get(channel);
+        if (fdo == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE",
+                    "The \"channel\" argument must be a FileChannel made by Fds.toFileChannel:"
+                            + " Java has no public way to read the number of one it opened itself;"
+                            + " open the file with Fds.open and convert that. Received an instance of "
                             + channel.getClass().getName());
         }
+        return channel.isOpen() ? fromFileDescriptor(fdo) : -1;
+    }
+
+    // ------------------------------------------------------------------ the stand-in
+
+    /** Opens a JDK object on a stand-in file. */
+    private interface Opener<T> {
+        T open(File standIn) throws IOException;
+    }
+
+    /** The FileDescriptor of a JDK object. */
+    private interface FdOf<T> {
+        FileDescriptor get(T object) throws IOException;
+    }
+
+    private interface FdSupplier {
+        FileDescriptor get() throws IOException;
+    }
+
+    private static FileDescriptor fd(FdSupplier s) {
         try {
-            FileDescriptor fdo = (FileDescriptor) get.invokeExact((Object) channel);
-            return fromFileDescriptor(fdo);
-        } catch (Throwable t) {
-            throw FieldAccess.rethrow(t);
+            return s.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Opens a JDK object on a fresh pipe of ours (its write end when {@code write}), finds the
+     * stand-in's number through /proc/self/fd, moves {@code fd}'s open file onto that number
+     * with dup3(O_CLOEXEC) and closes {@code fd}. On failure the object is closed and {@code fd}
+     * is untouched.
+     */
+    private static <T extends Closeable> T adopt(int fd, boolean write, Opener<T> opener, FdOf<T> fdOf) {
+        NativeBuffer b = new NativeBuffer(8);
+        if (LIBC.pipe2(b, Sys.O_CLOEXEC) < 0) throw USocketException.system(LibC.errno(), "pipe", null);
+        int r = b.buf.getInt(0), w = b.buf.getInt(4);
+        T object = null;
+        try {
+            String pipe = link(r);
+            if (pipe == null || !pipe.startsWith("pipe:")) {
+                throw new UnsupportedOperationException(
+                        "Fds conversions need /proc/self/fd (is /proc mounted?); read " + pipe + " for a pipe");
+            }
+            int likely = lowestFree(r);
+            object = opener.open(new File("/proc/self/fd/" + (write ? w : r)));
+            FileDescriptor fdo = fdOf.get(object);
+            int standIn = likely != r && likely != w && pipe.equals(link(likely)) ? likely : scan(pipe, r, w);
+            if (LIBC.dup3(fd, standIn, Sys.O_CLOEXEC) < 0) {
+                throw USocketException.system(LibC.errno(), "dup3", null);
+            }
+            NUMBERS.put(fdo, standIn);
+        } catch (Throwable t) {
+            if (object != null) {
+                try {
+                    object.close();
+                } catch (IOException e) {
+                    t.addSuppressed(e);
+                }
+            }
+            throw rethrow(t);
+        } finally {
+            LIBC.close(r);
+            LIBC.close(w);
+        }
+        LIBC.close(fd); // its open file now lives on in the stand-in's number
+        return object;
+    }
+
+    /** The lowest free descriptor number now: where the JDK's next open most likely lands. */
+    private static int lowestFree(int any) {
+        int n = LIBC.fcntl(any, Sys.F_DUPFD_CLOEXEC, 0);
+        if (n >= 0) LIBC.close(n);
+        return n;
+    }
+
+    /** What /proc/self/fd/n links to ("pipe:[1234]", a path, ...), or null if n is not open. */
+    private static String link(int n) {
+        if (n < 0) return null;
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + n)).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** The one descriptor other than the pipe's ends r and w that links to {@code pipe}. */
+    private static int scan(String pipe, int r, int w) throws IOException {
+        List<Integer> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path e : (Iterable<Path>) entries::iterator) {
+                int n;
+                try {
+                    n = Integer.parseInt(e.getFileName().toString());
+                } catch (NumberFormatException notAnFd) {
+                    continue;
+                }
+                if (n != r && n != w && pipe.equals(link(n))) found.add(n);
+            }
+        }
+        if (found.size() != 1) {
+            throw new IllegalStateException("the stand-in opened on " + pipe + " is not one descriptor: " + found);
+        }
+        return found.get(0);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException) return (RuntimeException) t;
+        if (t instanceof Error) throw (Error) t;
+        if (t instanceof IOException) return new UncheckedIOException((IOException) t);
+        return new IllegalStateException(t);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -491,124 +622,5 @@ public final class Fds {
         int fl = LIBC.fcntl(fd, Sys.F_GETFL, 0);
         if (fl < 0) throw invalidFd(fd);
         return fl;
-    }
-
-
-    /**
-     * Access to {@code FileDescriptor.fd}, {@code FileDescriptor.append} and
-     * {@code FileChannelImpl.fd}, resolved once: a VarHandle when the package is open to us,
-     * else {@code sun.misc.Unsafe} offsets; all exposed as exact-typed method handles.
-     */
-    private static final class FieldAccess {
-        /** (FileDescriptor)int */
-        static final MethodHandle FD_GET;
-        /** (FileDescriptor,int)void */
-        static final MethodHandle FD_SET;
-        /** (FileDescriptor,boolean)void, or null */
-        static final MethodHandle APPEND_SET;
-        /** sun.nio.ch.FileChannelImpl, or null */
-        static final Class<?> CHANNEL_CLASS;
-        /** (Object)FileDescriptor, valid only for an instance of exactly CHANNEL_CLASS; or null */
-        static final MethodHandle CHANNEL_FD_GET;
-        /** Why the fd field cannot be reached, or null. */
-        static final Throwable FAILURE;
-
-        private static final Object UNSAFE;
-
-        static {
-            Object unsafe = null;
-            try {
-                Class<?> uc = Class.forName("sun.misc.Unsafe");
-                Field f = uc.getDeclaredField("theUnsafe");
-                f.setAccessible(true); // allowed: jdk.unsupported opens sun.misc
-                unsafe = f.get(null);
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                unsafe = null;
-            }
-            UNSAFE = unsafe;
-
-            MethodHandle fdGet = null, fdSet = null;
-            Throwable failure = null;
-            try {
-                fdGet = accessor(FileDescriptor.class, "fd", int.class, false);
-                fdSet = accessor(FileDescriptor.class, "fd", int.class, true);
-            } catch (Throwable t) {
-                failure = t;
-                fdGet = null;
-                fdSet = null;
-            }
-            FD_GET = fdGet;
-            FD_SET = fdSet;
-            FAILURE = failure;
-
-            MethodHandle appendSet;
-            try {
-                appendSet = accessor(FileDescriptor.class, "append", boolean.class, true);
-            } catch (Throwable t) {
-                appendSet = null;
-            }
-            APPEND_SET = appendSet;
-
-            Class<?> cc;
-            MethodHandle chGet;
-            try {
-                cc = Class.forName("sun.nio.ch.FileChannelImpl");
-                chGet = accessor(cc, "fd", FileDescriptor.class, false)
-                        .asType(MethodType.methodType(FileDescriptor.class, Object.class));
-            } catch (Throwable t) {
-                cc = null;
-                chGet = null;
-            }
-            CHANNEL_CLASS = cc;
-            CHANNEL_FD_GET = chGet;
-        }
-
-        private FieldAccess() {
-        }
-
-        static void require() {
-            if (FD_GET == null) {
-                throw new UnsupportedOperationException(
-                        "int <-> java.io.FileDescriptor conversion needs sun.misc.Unsafe (module jdk.unsupported)"
-                                + " or --add-opens java.base/java.io=ALL-UNNAMED", FAILURE);
-            }
-        }
-
-        static RuntimeException rethrow(Throwable t) {
-            if (t instanceof RuntimeException) return (RuntimeException) t;
-            if (t instanceof Error) throw (Error) t;
-            if (t instanceof IOException) return new UncheckedIOException((IOException) t);
-            return new IllegalStateException(t);
-        }
-
-        /**
-         * A getter {@code (owner)type} or setter {@code (owner,type)void} of a private instance
-         * field: a VarHandle if the owner's package is open to this class, else Unsafe.
-         */
-        private static MethodHandle accessor(Class<?> owner, String name, Class<?> type, boolean set)
-                throws Throwable {
-            Field field = owner.getDeclaredField(name);
-            if (field.getType() != type) throw new NoSuchFieldException(owner.getName() + "." + name + " is not " + type);
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            try {
-                VarHandle vh = MethodHandles.privateLookupIn(owner, lookup).findVarHandle(owner, name, type);
-                return vh.toMethodHandle(set ? VarHandle.AccessMode.SET : VarHandle.AccessMode.GET);
-            } catch (IllegalAccessException notOpen) {
-                // the usual case: fall back to Unsafe
-            }
-            if (UNSAFE == null) throw new IllegalAccessException("sun.misc.Unsafe is not available");
-            Class<?> uc = UNSAFE.getClass();
-            long offset = (long) lookup.findVirtual(uc, "objectFieldOffset",
-                    MethodType.methodType(long.class, Field.class)).invoke(UNSAFE, field);
-            String kind = type == int.class ? "Int" : type == boolean.class ? "Boolean" : "Object";
-            Class<?> raw = type.isPrimitive() ? type : Object.class;
-            MethodHandle mh = set
-                    ? lookup.findVirtual(uc, "put" + kind, MethodType.methodType(void.class, Object.class, long.class, raw))
-                    : lookup.findVirtual(uc, "get" + kind, MethodType.methodType(raw, Object.class, long.class));
-            mh = MethodHandles.insertArguments(mh.bindTo(UNSAFE), 1, offset);
-            return set
-                    ? mh.asType(MethodType.methodType(void.class, owner, type))
-                    : mh.asType(MethodType.methodType(type, owner));
-        }
     }
 }

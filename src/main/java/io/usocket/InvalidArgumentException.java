@@ -9,9 +9,15 @@ package io.usocket;
  */
 public class InvalidArgumentException extends IllegalArgumentException implements CodedError {
     private static final long serialVersionUID = 1L;
+    /** The error's code. */
     private final String code;
 
-    /** An argument error with Node's code and message. */
+    /**
+     * An argument error with Node's code and message.
+     *
+     * @param code the error's code, e.g. {@code "ERR_INVALID_ARG_TYPE"}
+     * @param message the error's message
+     */
     public InvalidArgumentException(String code, String message) {
         super(message);
         this.code = code;

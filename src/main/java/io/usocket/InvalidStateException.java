@@ -8,9 +8,15 @@ package io.usocket;
  */
 public class InvalidStateException extends IllegalStateException implements CodedError {
     private static final long serialVersionUID = 1L;
+    /** The error's code. */
     private final String code;
 
-    /** A state error with Node's code and message. */
+    /**
+     * A state error with Node's code and message.
+     *
+     * @param code the error's code, e.g. {@code "ERR_INVALID_ARG_TYPE"}
+     * @param message the error's message
+     */
     public InvalidStateException(String code, String message) {
         super(message);
         this.code = code;

@@ -17,7 +17,12 @@ public final class ListenOptions {
     public ListenOptions() {
     }
 
-    /** The socket path, or {@code \0name} for a Linux abstract name. */
+    /**
+     * The socket path, or {@code \0name} for a Linux abstract name.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @return the socket file's path
+     */
     public ListenOptions path(String path) {
         this.path = path;
         return this;
@@ -28,6 +33,9 @@ public final class ListenOptions {
      * received over a socket (the zero-downtime restart pattern). The server owns it once
      * {@code 'listening'} comes; if listening fails ({@code EINVAL}: not a listening socket) it stays yours.
      * Node: {@code server.listen({fd})}.
+     *
+     * @param fd an open socket descriptor to adopt
+     * @return these options
      */
     public ListenOptions fd(int fd) {
         if (fd < 0) {
@@ -38,19 +46,34 @@ public final class ListenOptions {
         return this;
     }
 
-    /** The length of the queue of pending connections (default 511, as Node). */
+    /**
+     * The length of the queue of pending connections (default 511, as Node).
+     *
+     * @param backlog the listen backlog (the kernel's queue of connections not yet accepted)
+     * @return these options
+     */
     public ListenOptions backlog(int backlog) {
         this.backlog = SocketOptions.positive(backlog, "backlog");
         return this;
     }
 
-    /** Make the socket file readable by all users. */
+    /**
+     * Make the socket file readable by all users.
+     *
+     * @param readableAll whether every user may read the socket file
+     * @return these options
+     */
     public ListenOptions readableAll(boolean readableAll) {
         this.readableAll = readableAll;
         return this;
     }
 
-    /** Make the socket file writable by all users (so anyone may connect). */
+    /**
+     * Make the socket file writable by all users (so anyone may connect).
+     *
+     * @param writableAll whether every user may connect (the socket file gets mode 0666 bits for write)
+     * @return these options
+     */
     public ListenOptions writableAll(boolean writableAll) {
         this.writableAll = writableAll;
         return this;

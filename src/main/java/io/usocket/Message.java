@@ -14,12 +14,22 @@ import java.util.Objects;
  * @param fds  the descriptors, never null (an empty array when there are none)
  */
 public record Message(byte[] data, int... fds) {
-    /** Normalises a null {@code fds} to an empty array. */
+    /**
+     * Normalises a null {@code fds} to an empty array.
+     *
+     * @param data the bytes to send
+     * @param fds the descriptors to send; they stay the caller's
+     */
     public Message {
         if (fds == null) fds = new int[0];
     }
 
-    /** Bytes only. */
+    /**
+     * Bytes only.
+     *
+     * @param data the bytes to send
+     * @return a message with {@code data} and no fds
+     */
     public static Message of(byte[] data) {
         return new Message(data);
     }

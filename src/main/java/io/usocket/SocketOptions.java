@@ -18,31 +18,56 @@ public final class SocketOptions {
     public SocketOptions() {
     }
 
-    /** The socket path (or {@code \0name} abstract name) to connect to at once. */
+    /**
+     * The socket path (or {@code \0name} abstract name) to connect to at once.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @return the socket file's path
+     */
     public SocketOptions path(String path) {
         this.path = path;
         return this;
     }
 
-    /** An already connected unix stream socket to adopt; the USocket owns it from then on. */
+    /**
+     * An already connected unix stream socket to adopt; the USocket owns it from then on.
+     *
+     * @param fd an open socket descriptor to adopt
+     * @return these options
+     */
     public SocketOptions fd(int fd) {
         this.fd = positive(fd, "fd"); // Node: validateInt32(fd, 'fd', 0) -> ERR_OUT_OF_RANGE
         return this;
     }
 
-    /** Keep the writable side open after the peer's end (Node's {@code allowHalfOpen}; default false). */
+    /**
+     * Keep the writable side open after the peer's end (Node's {@code allowHalfOpen}; default false).
+     *
+     * @param allowHalfOpen whether the writable side stays open after the peer's EOF (decisions D3)
+     * @return whether the writable side stays open after the peer's EOF
+     */
     public SocketOptions allowHalfOpen(boolean allowHalfOpen) {
         this.allowHalfOpen = allowHalfOpen;
         return this;
     }
 
-    /** Buffered received bytes at which reading from the kernel pauses (default 16 KiB). */
+    /**
+     * Buffered received bytes at which reading from the kernel pauses (default 16 KiB).
+     *
+     * @param bytes the size in bytes
+     * @return the read buffer's high-water mark, in bytes
+     */
     public SocketOptions readableHighWaterMark(int bytes) {
         this.readableHighWaterMark = positive(bytes, "readableHighWaterMark");
         return this;
     }
 
-    /** Buffered bytes at which {@code write} starts returning false (default 16 KiB). */
+    /**
+     * Buffered bytes at which {@code write} starts returning false (default 16 KiB).
+     *
+     * @param bytes the size in bytes
+     * @return the write buffer's high-water mark, in bytes
+     */
     public SocketOptions writableHighWaterMark(int bytes) {
         this.writableHighWaterMark = positive(bytes, "writableHighWaterMark");
         return this;

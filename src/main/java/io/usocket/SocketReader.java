@@ -30,7 +30,7 @@ final class SocketReader {
     boolean emittedReadable;
     boolean readableListening;
     boolean resumeScheduled;
-    /** A read(size, count) is waiting for fds: keep reading past the high-water mark (SPEC D15). */
+    /** A read(size, count) is waiting for fds: keep reading past the high-water mark (decisions D15). */
     boolean waitingForFds;
     long bytesRead;
     StringDecoder decoder;
@@ -61,7 +61,7 @@ final class SocketReader {
         }
     }
 
-    /** One recvmsg: its fds first (SPEC D8), then its bytes, or EOF. False when nothing more is to be had now. */
+    /** One recvmsg: its fds first (decisions D8), then its bytes, or EOF. False when nothing more is to be had now. */
     private boolean readOnce() {
         MsgIo io = socket.loop.msgIo();
         long n = io.receive(socket.fd);
@@ -99,7 +99,7 @@ final class SocketReader {
         }
         fds.addAll(received);
         // A reader waiting for fds is told even above the high-water mark, where Node's
-        // emitReadable bookkeeping leaves needReadable false (SPEC D15).
+        // emitReadable bookkeeping leaves needReadable false (decisions D15).
         boolean waited = waitingForFds;
         waitingForFds = false;
         if (needReadable || waited) emitReadable();
@@ -200,7 +200,7 @@ final class SocketReader {
         return ended ? length : 0;
     }
 
-    /** usocket's {@code read(size, count)} (SPEC D7). */
+    /** usocket's {@code read(size, count)} (decisions D7). */
     Message read(Integer size, Integer count) {
         // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
         if (size != null && size > highWaterMark) highWaterMark = nextPowerOfTwo(size);
@@ -295,7 +295,7 @@ final class SocketReader {
         });
     }
 
-    /** Closes fds nobody took (SPEC D14) and drops buffered bytes. */
+    /** Closes fds nobody took (decisions D14) and drops buffered bytes. */
     void destroy() {
         for (int fd : fds.drain()) LibC.INSTANCE.close(fd);
         buffer.clear();

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * mark, {@code 'drain'}, cork, end → {@code 'prefinish'} → shutdown → {@code 'finish'}) over a
  * queue of writes that one sendmsg at a time hands to the kernel.
  *
- * <p>Queued writes are coalesced into one sendmsg (NATIVE.md trap 8), except that a write with
- * fds always starts a message of its own, so its fds travel with its first bytes (SPEC D10).
+ * <p>Queued writes are coalesced into one sendmsg (native T8), except that a write with
+ * fds always starts a message of its own, so its fds travel with its first bytes (decisions D10).
  * Fd-only writes wait at the tail of the queue for the next bytes written.
  */
 final class SocketWriter {
@@ -86,14 +86,14 @@ final class SocketWriter {
             }
         }
         // Node 20 measures after the write attempt (bytes the kernel took at once don't count) and
-        // returns false once the write errored the socket (node-truth 05 lines 010-011).
+        // returns false once the write errored the socket (node-semantics N12: node 20 returns true for a 16 KiB or 100 kB write the kernel takes at once).
         boolean ok = length < highWaterMark;
         if (!ok) needDrain = true;
         return ok && !socket.destroyed;
     }
 
     /**
-     * Checks a write's fds at once (SPEC D11, D12): each must be open, and the data must have a
+     * Checks a write's fds at once (decisions D11, D12): each must be open, and the data must have a
      * byte for every message the fds need, counting fd-only writes the data will carry.
      */
     void checkFds(byte[] data, int[] fds) {
@@ -184,7 +184,7 @@ final class SocketWriter {
         if (socket.connected) flushFromUser();
     }
 
-    /** Fd-only writes that no bytes will ever carry fail with ERR_FDS_WITHOUT_DATA (SPEC D10). */
+    /** Fd-only writes that no bytes will ever carry fail with ERR_FDS_WITHOUT_DATA (decisions D10). */
     private boolean failWaitingFds() {
         if (queue.isEmpty() || !queue.peekLast().fdOnly()) return false;
         USocketException err = new USocketException("ERR_FDS_WITHOUT_DATA",
@@ -234,7 +234,7 @@ final class SocketWriter {
                 total = head.remaining();
                 n = io.sendDirect(socket.fd, head.data, head.offset, total);
             } else {
-                // More fds than one message holds: this message carries one byte and SCM_MAX_FD fds (SPEC D11).
+                // More fds than one message holds: this message carries one byte and SCM_MAX_FD fds (decisions D11).
                 int limit = head.fdsLeft() > Sys.SCM_MAX_FD ? 1 : MsgIo.SEND_SIZE;
                 total = stage(io.sendBuffer(), head, limit);
                 n = io.send(socket.fd, total, head.fds, head.fdsSent, fdCount);
@@ -253,7 +253,7 @@ final class SocketWriter {
                 return;
             }
             head.fdsUnchecked = false;
-            // Whatever part of the message left, its fds left with it (NATIVE.md trap 6).
+            // Whatever part of the message left, its fds left with it (native T6).
             head.fdsSent += fdCount;
             bytesWritten += n;
             length -= n;
@@ -364,7 +364,7 @@ final class SocketWriter {
 
     /**
      * The socket is destroyed: every write not yet done fails, after {@code 'close'} (Node). The
-     * fds of those writes stay the caller's (SPEC D14).
+     * fds of those writes stay the caller's (decisions D14).
      */
     void abort(boolean wasConnecting, Throwable cause) {
         if (queue.isEmpty() && finishCallbacks == null) return;

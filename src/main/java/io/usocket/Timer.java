@@ -33,19 +33,31 @@ public final class Timer {
         loop.onLoop(() -> loop.cancel(this));
     }
 
-    /** Lets this timer keep {@link EventLoop#run()} from returning (the default). Node: {@code t.ref()}. */
+    /**
+     * Lets this timer keep {@link EventLoop#run()} from returning (the default). Node: {@code t.ref()}.
+     *
+     * @return this timer
+     */
     public Timer ref() {
         loop.onLoop(() -> loop.setTimerRef(this, true));
         return this;
     }
 
-    /** Lets {@link EventLoop#run()} return while this timer is still pending. Node: {@code t.unref()}. */
+    /**
+     * Lets {@link EventLoop#run()} return while this timer is still pending. Node: {@code t.unref()}.
+     *
+     * @return this timer
+     */
     public Timer unref() {
         loop.onLoop(() -> loop.setTimerRef(this, false));
         return this;
     }
 
-    /** Whether this timer keeps the loop alive. Node: {@code t.hasRef()}. */
+    /**
+     * Whether this timer keeps the loop alive. Node: {@code t.hasRef()}.
+     *
+     * @return whether this keeps the loop's {@code run()} from returning
+     */
     public boolean hasRef() {
         return ref;
     }

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>Events: {@code listening}, {@code connection} ({@link USocket}), {@code error}
  * ({@link USocketException}), {@code close}, {@code drop}. {@code listen}, {@code close},
- * {@code pause} and {@code resume} may be called from any thread (SPEC D16).
+ * {@code pause} and {@code resume} may be called from any thread (decisions D16).
  */
 public class UServer extends EventEmitter {
     private static final int S_IFMT = 0170000;
@@ -48,7 +48,11 @@ public class UServer extends EventEmitter {
         this(EventLoop.getDefault());
     }
 
-    /** A server on {@code loop}. */
+    /**
+     * A server on {@code loop}.
+     *
+     * @param loop the event loop the object runs on
+     */
     public UServer(EventLoop loop) {
         this(loop, new SocketOptions());
     }
@@ -56,6 +60,9 @@ public class UServer extends EventEmitter {
     /**
      * A server whose accepted sockets take {@code allowHalfOpen} and the high-water marks from
      * {@code connectionOptions}. Node: {@code net.createServer({allowHalfOpen})}.
+     *
+     * @param loop the event loop the object runs on
+     * @param connectionOptions options for each accepted socket
      */
     public UServer(EventLoop loop, SocketOptions connectionOptions) {
         if (loop == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"loop\" argument must be an EventLoop. Received null");
@@ -74,17 +81,33 @@ public class UServer extends EventEmitter {
         };
     }
 
-    /** Node: {@code server.listen(path)}. */
+    /**
+     * Node: {@code server.listen(path)}.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @return this server
+     */
     public UServer listen(String path) {
         return listen(new ListenOptions().path(path), null);
     }
 
-    /** Node: {@code server.listen(path, cb)}: {@code cb} is a once-listener of {@code 'listening'}. */
+    /**
+     * Node: {@code server.listen(path, cb)}: {@code cb} is a once-listener of {@code 'listening'}.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @param cb called once done
+     * @return this server
+     */
     public UServer listen(String path, Runnable cb) {
         return listen(new ListenOptions().path(path), cb);
     }
 
-    /** Node: {@code server.listen({path, backlog, readableAll, writableAll})}. */
+    /**
+     * Node: {@code server.listen({path, backlog, readableAll, writableAll})}.
+     *
+     * @param options the options
+     * @return this server
+     */
     public UServer listen(ListenOptions options) {
         return listen(options, null);
     }
@@ -92,9 +115,12 @@ public class UServer extends EventEmitter {
     /**
      * Starts listening. {@link #listening()} is true at once; {@code 'listening'} (and {@code cb})
      * or {@code 'error'} come on the next tick. A stale socket file (nobody accepts on it) is
-     * replaced; a live one or any other file gives {@code EADDRINUSE} and is left alone (SPEC D4).
+     * replaced; a live one or any other file gives {@code EADDRINUSE} and is left alone (decisions D4).
      *
      * @throws InvalidStateException {@code ERR_SERVER_ALREADY_LISTEN} when already listening
+     * @param options the options
+     * @param cb called once done
+     * @return this server
      */
     public UServer listen(ListenOptions options, Runnable cb) {
         if (options == null || (options.path == null && options.fd < 0)) {
@@ -176,7 +202,7 @@ public class UServer extends EventEmitter {
         }
     }
 
-    /** A socket file that refuses connections: its server is gone (Node leaves it; SPEC D4 reclaims it). */
+    /** A socket file that refuses connections: its server is gone (Node leaves it; decisions D4 reclaims it). */
     private static boolean isStaleSocket(UnixAddress addr) {
         try {
             int mode = (Integer) Files.getAttribute(Path.of(addr.path), "unix:mode", LinkOption.NOFOLLOW_LINKS);
@@ -245,6 +271,8 @@ public class UServer extends EventEmitter {
     /**
      * Stops accepting connections (they queue in the kernel's backlog). May be called before
      * {@code listen}. usocket: {@code server.pause()}.
+     *
+     * @return this server
      */
     public UServer pause() {
         loop.onLoop(() -> {
@@ -254,7 +282,11 @@ public class UServer extends EventEmitter {
         return this;
     }
 
-    /** Accepts again; queued clients get their {@code 'connection'}. usocket: {@code server.resume()}. */
+    /**
+     * Accepts again; queued clients get their {@code 'connection'}. usocket: {@code server.resume()}.
+     *
+     * @return this server
+     */
     public UServer resume() {
         loop.onLoop(() -> {
             paused = false;
@@ -263,12 +295,21 @@ public class UServer extends EventEmitter {
         return this;
     }
 
-    /** Node: {@code server.close()}. */
+    /**
+     * Node: {@code server.close()}.
+     *
+     * @return this server
+     */
     public UServer close() {
         return close((Consumer<Throwable>) null);
     }
 
-    /** Node: {@code server.close(cb)}, ignoring the error. */
+    /**
+     * Node: {@code server.close(cb)}, ignoring the error.
+     *
+     * @param cb called once done
+     * @return this server
+     */
     public UServer close(Runnable cb) {
         return close(Callbacks.of(cb));
     }
@@ -276,7 +317,10 @@ public class UServer extends EventEmitter {
     /**
      * Stops accepting at once and unlinks the socket file; {@code 'close'} and {@code cb} follow
      * once every accepted connection has closed. Closing a server that is not listening calls
-     * {@code cb} with {@code ERR_SERVER_NOT_RUNNING} (SPEC D5). Node: {@code server.close(cb)}.
+     * {@code cb} with {@code ERR_SERVER_NOT_RUNNING} (decisions D5). Node: {@code server.close(cb)}.
+     *
+     * @param cb called once done, with null, or with the error
+     * @return this server
      */
     public UServer close(Consumer<Throwable> cb) {
         loop.onLoop(() -> {
@@ -310,17 +354,29 @@ public class UServer extends EventEmitter {
         loop.removeHandle(io);
     }
 
-    /** The path (or {@code \0} name) listened on, or null before listen. Node: {@code server.address()}. */
+    /**
+     * The path (or {@code \0} name) listened on, or null before listen. Node: {@code server.address()}.
+     *
+     * @return the path the failing call was about; null when none
+     */
     public String address() {
         return path;
     }
 
-    /** Node: {@code server.listening}. */
+    /**
+     * Node: {@code server.listening}.
+     *
+     * @return whether the server is listening
+     */
     public boolean listening() {
         return listening;
     }
 
-    /** Node: {@code server.getConnections(cb)}: {@code cb(null, count)} on the next tick. */
+    /**
+     * Node: {@code server.getConnections(cb)}: {@code cb(null, count)} on the next tick.
+     *
+     * @param cb called once done
+     */
     public void getConnections(BiConsumer<Throwable, Integer> cb) {
         loop.onLoop(() -> {
             int n = connections.size();
@@ -328,12 +384,20 @@ public class UServer extends EventEmitter {
         });
     }
 
-    /** Connections that are open now (loop thread). */
+    /**
+     * Connections that are open now (loop thread).
+     *
+     * @return the number of open connections
+     */
     public int connectionCount() {
         return connections.size();
     }
 
-    /** Node: {@code server.maxConnections} (0: no limit). */
+    /**
+     * Node: {@code server.maxConnections} (0: no limit).
+     *
+     * @return the connection limit
+     */
     public int maxConnections() {
         return maxConnections;
     }
@@ -341,19 +405,30 @@ public class UServer extends EventEmitter {
     /**
      * Over this many open connections a new one is accepted and closed at once, with
      * {@code 'drop'}. 0 means no limit. Node: {@code server.maxConnections = n}.
+     *
+     * @param max the most open connections; more are accepted and closed at once ({@code 'drop'})
+     * @return the connection limit
      */
     public UServer maxConnections(int max) {
         this.maxConnections = SocketOptions.positive(max, "maxConnections");
         return this;
     }
 
-    /** Node: {@code server.ref()}. */
+    /**
+     * Node: {@code server.ref()}.
+     *
+     * @return this server
+     */
     public UServer ref() {
         io.setRef(true);
         return this;
     }
 
-    /** Lets {@link EventLoop#run()} return while this server still listens. Node: {@code server.unref()}. */
+    /**
+     * Lets {@link EventLoop#run()} return while this server still listens. Node: {@code server.unref()}.
+     *
+     * @return this server
+     */
     public UServer unref() {
         io.setRef(false);
         return this;

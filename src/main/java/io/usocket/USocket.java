@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * ({@link USocketException}), {@code close} ({@code Boolean} hadError). All run on the loop's
  * thread. {@code write}, {@code end}, {@code destroy}, {@code connect}, {@code pause},
  * {@code resume} may be called from any thread; {@code read} and {@code unshift} only on the
- * loop's (SPEC D16).
+ * loop's (decisions D16).
  */
 public class USocket extends EventEmitter {
     final EventLoop loop;
@@ -43,33 +43,61 @@ public class USocket extends EventEmitter {
         this(EventLoop.getDefault());
     }
 
-    /** An unconnected socket on {@code loop}; call {@link #connect}. */
+    /**
+     * An unconnected socket on {@code loop}; call {@link #connect}.
+     *
+     * @param loop the event loop the object runs on
+     */
     public USocket(EventLoop loop) {
         this(loop, new SocketOptions());
     }
 
-    /** Connects to {@code path} at once on the default loop. usocket: {@code new USocket(path)}. */
+    /**
+     * Connects to {@code path} at once on the default loop. usocket: {@code new USocket(path)}.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     */
     public USocket(String path) {
         this(EventLoop.getDefault(), path, null);
     }
 
-    /** Connects to {@code path} at once on the default loop; {@code cb} runs on {@code 'connected'}. usocket: {@code new USocket(path, cb)}. */
+    /**
+     * Connects to {@code path} at once on the default loop; {@code cb} runs on {@code 'connected'}. usocket: {@code new USocket(path, cb)}.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @param cb called once done
+     */
     public USocket(String path, Runnable cb) {
         this(EventLoop.getDefault(), path, cb);
     }
 
-    /** Connects to {@code path} at once; {@code cb} runs on {@code 'connected'}. Node: {@code net.connect(path, cb)}. */
+    /**
+     * Connects to {@code path} at once; {@code cb} runs on {@code 'connected'}. Node: {@code net.connect(path, cb)}.
+     *
+     * @param loop the event loop the object runs on
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @param cb called once done
+     */
     public USocket(EventLoop loop, String path, Runnable cb) {
         this(loop, new SocketOptions());
         connect(path, cb);
     }
 
-    /** Connects to {@code path} at once on {@code loop}. */
+    /**
+     * Connects to {@code path} at once on {@code loop}.
+     *
+     * @param loop the event loop the object runs on
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     */
     public USocket(EventLoop loop, String path) {
         this(loop, path, null);
     }
 
-    /** On the default loop, see {@link #USocket(EventLoop, SocketOptions)}. */
+    /**
+     * On the default loop, see {@link #USocket(EventLoop, SocketOptions)}.
+     *
+     * @param options the options
+     */
     public USocket(SocketOptions options) {
         this(EventLoop.getDefault(), options);
     }
@@ -77,6 +105,9 @@ public class USocket extends EventEmitter {
     /**
      * A socket with options: with {@code path} it connects at once, with {@code fd} it adopts
      * that connected socket (usocket: {@code new USocket({fd})}). Node: {@code new net.Socket(options)}.
+     *
+     * @param loop the event loop the object runs on
+     * @param options the options
      */
     public USocket(EventLoop loop, SocketOptions options) {
         if (loop == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"loop\" argument must be an EventLoop. Received null");
@@ -103,7 +134,7 @@ public class USocket extends EventEmitter {
         }
     }
 
-    /** A socket a server accepted: connected from birth, no connect events (SPEC D1). */
+    /** A socket a server accepted: connected from birth, no connect events (decisions D1). */
     USocket(EventLoop loop, int fd, UServer server, SocketOptions options) {
         this(loop, options);
         this.server = server;
@@ -126,15 +157,24 @@ public class USocket extends EventEmitter {
 
     // ---- connecting ----
 
-    /** Connects to a socket path or {@code \0} abstract name. Node: {@code socket.connect(path)}. */
+    /**
+     * Connects to a socket path or {@code \0} abstract name. Node: {@code socket.connect(path)}.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @return this socket
+     */
     public USocket connect(String path) {
         return connect(path, null);
     }
 
     /**
-     * Connects; {@code cb} is a once-listener of {@code 'connected'} (SPEC D1). Errors (ENOENT,
+     * Connects; {@code cb} is a once-listener of {@code 'connected'} (decisions D1). Errors (ENOENT,
      * ECONNREFUSED, EINVAL for a path over 107 bytes) come as {@code 'error'} then
      * {@code 'close'(true)}. Node: {@code socket.connect(path, cb)}.
+     *
+     * @param path the socket file (a path, or an abstract name starting with {@code \0})
+     * @param cb called once done
+     * @return this socket
      */
     public USocket connect(String path, Runnable cb) {
         if (path == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"path\" argument must be of type string. Received null");
@@ -231,7 +271,11 @@ public class USocket extends EventEmitter {
 
     // ---- reading ----
 
-    /** All buffered bytes, or null when none. Node: {@code socket.read()}. Loop thread only. */
+    /**
+     * All buffered bytes, or null when none. Node: {@code socket.read()}. Loop thread only.
+     *
+     * @return all buffered bytes, or {@code null} when none are
+     */
     public byte[] read() {
         checkLoopThread("read");
         return reader.read(null);
@@ -240,6 +284,9 @@ public class USocket extends EventEmitter {
     /**
      * Exactly {@code size} bytes, or null until that many are buffered (at EOF the remainder);
      * {@code read(0)} returns null and starts reading. Never returns fds. Node: {@code socket.read(size)}.
+     *
+     * @param size how many bytes
+     * @return exactly {@code size} bytes (at EOF the rest), or {@code null} when fewer are buffered
      */
     public byte[] read(int size) {
         checkLoopThread("read");
@@ -250,7 +297,11 @@ public class USocket extends EventEmitter {
     /**
      * usocket's {@code read(size, count)}: {@code size} bytes (null: all buffered) together with
      * {@code count} fds (null: all queued), or null, consuming nothing, while either is short
-     * (SPEC D7). Loop thread only.
+     * (decisions D7). Loop thread only.
+     *
+     * @param size how many bytes
+     * @param count how many fds ({@code null}: all queued)
+     * @return the message, or {@code null} when too few bytes or fds are there (nothing is consumed then)
      */
     public Message read(Integer size, Integer count) {
         checkLoopThread("read");
@@ -262,14 +313,21 @@ public class USocket extends EventEmitter {
 
     /**
      * Puts bytes back at the front of the read buffer and fds back at the front of the fd queue
-     * (SPEC D9). Node: {@code socket.unshift(chunk)}. Loop thread only.
+     * (decisions D9). Node: {@code socket.unshift(chunk)}. Loop thread only.
+     *
+     * @param data the bytes to send
+     * @param fds the descriptors to send; they stay the caller's
      */
     public void unshift(byte[] data, int... fds) {
         checkLoopThread("unshift");
         reader.unshift(data, fds);
     }
 
-    /** Stops {@code 'data'} events; bytes accumulate up to the high-water mark. Node: {@code socket.pause()}. */
+    /**
+     * Stops {@code 'data'} events; bytes accumulate up to the high-water mark. Node: {@code socket.pause()}.
+     *
+     * @return this socket
+     */
     public USocket pause() {
         loop.onLoop(() -> {
             reader.pause();
@@ -278,13 +336,21 @@ public class USocket extends EventEmitter {
         return this;
     }
 
-    /** Resumes {@code 'data'} events on a later turn. Node: {@code socket.resume()}. */
+    /**
+     * Resumes {@code 'data'} events on a later turn. Node: {@code socket.resume()}.
+     *
+     * @return this socket
+     */
     public USocket resume() {
         loop.onLoop(reader::resume);
         return this;
     }
 
-    /** Whether {@link #pause()} is in effect. Node: {@code socket.isPaused()}. */
+    /**
+     * Whether {@link #pause()} is in effect. Node: {@code socket.isPaused()}.
+     *
+     * @return whether {@code pause()} stopped the flow
+     */
     public boolean isPaused() {
         return Boolean.FALSE.equals(reader.flowing);
     }
@@ -293,13 +359,21 @@ public class USocket extends EventEmitter {
      * Makes {@code 'data'} deliver {@code String}s decoded with Node's encoding name (utf8,
      * latin1, ascii, hex, base64, utf16le); a character split across packets arrives whole.
      * {@code read()} still returns bytes. Node: {@code socket.setEncoding(enc)}.
+     *
+     * @param encoding Node's name of the encoding, e.g. {@code "utf8"}, {@code "hex"}, {@code "base64"}
+     * @return this socket
      */
     public USocket setEncoding(String encoding) {
         reader.decoder = new StringDecoder(encoding);
         return this;
     }
 
-    /** {@code pipe(dst, true)}. Node: {@code socket.pipe(dst)}. */
+    /**
+     * {@code pipe(dst, true)}. Node: {@code socket.pipe(dst)}.
+     *
+     * @param dst the socket to write to
+     * @return this socket
+     */
     public USocket pipe(USocket dst) {
         return pipe(dst, true);
     }
@@ -308,6 +382,10 @@ public class USocket extends EventEmitter {
      * Sends everything read from this socket to {@code dst}, pausing while {@code dst} is above
      * its high-water mark, and ends {@code dst} at the end unless {@code end} is false.
      * Node: {@code socket.pipe(dst, {end})}.
+     *
+     * @param dst the socket to write to
+     * @param end whether to end {@code dst} when this socket ends (Node's {@code {end}} option)
+     * @return this socket
      */
     public USocket pipe(USocket dst, boolean end) {
         Pipe.connect(this, dst, end);
@@ -329,77 +407,156 @@ public class USocket extends EventEmitter {
 
     // ---- writing ----
 
-    /** Node: {@code socket.write(data)}; returns false once the buffer reaches the high-water mark. */
+    /**
+     * Node: {@code socket.write(data)}; returns false once the buffer reaches the high-water mark.
+     *
+     * @param data the bytes to send
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(byte[] data) {
         return write(data, null, (Consumer<Throwable>) null);
     }
 
-    /** Node: {@code socket.write(data, cb)}; {@code cb} runs once the bytes are in the kernel. */
+    /**
+     * Node: {@code socket.write(data, cb)}; {@code cb} runs once the bytes are in the kernel.
+     *
+     * @param data the bytes to send
+     * @param cb called once done
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(byte[] data, Runnable cb) {
         return write(data, null, Callbacks.of(cb));
     }
 
-    /** Node: {@code socket.write(data, cb)}; {@code cb} gets null or the error. */
+    /**
+     * Node: {@code socket.write(data, cb)}; {@code cb} gets null or the error.
+     *
+     * @param data the bytes to send
+     * @param cb called once done, with null, or with the error
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(byte[] data, Consumer<Throwable> cb) {
         return write(data, null, cb);
     }
 
-    /** UTF-8 text. Node: {@code socket.write(string)}. */
+    /**
+     * UTF-8 text. Node: {@code socket.write(string)}.
+     *
+     * @param data the text to send
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(String data) {
         return write(SocketWriter.encode(data, "utf8"), null, (Consumer<Throwable>) null);
     }
 
-    /** Text in a Node encoding (utf8, latin1, hex, base64, ...). Node: {@code socket.write(string, encoding)}. */
+    /**
+     * Text in a Node encoding (utf8, latin1, hex, base64, ...). Node: {@code socket.write(string, encoding)}.
+     *
+     * @param data the text to send
+     * @param encoding Node's name of the encoding, e.g. {@code "utf8"}, {@code "hex"}, {@code "base64"}
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(String data, String encoding) {
         return write(SocketWriter.encode(data, encoding), null, (Consumer<Throwable>) null);
     }
 
-    /** Node: {@code socket.write(string, encoding, cb)}. */
+    /**
+     * Node: {@code socket.write(string, encoding, cb)}.
+     *
+     * @param data the text to send
+     * @param encoding Node's name of the encoding, e.g. {@code "utf8"}, {@code "hex"}, {@code "base64"}
+     * @param cb called once done, with null, or with the error
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(String data, String encoding, Consumer<Throwable> cb) {
         return write(SocketWriter.encode(data, encoding), null, cb);
     }
 
-    /** UTF-8 text with a callback. Node: {@code socket.write(string, cb)}. */
+    /**
+     * UTF-8 text with a callback. Node: {@code socket.write(string, cb)}.
+     *
+     * @param data the text to send
+     * @param cb called once done, with null, or with the error
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(String data, Consumer<Throwable> cb) {
         return write(SocketWriter.encode(data, "utf8"), null, cb);
     }
 
-    /** UTF-8 text with a callback that ignores the error. */
+    /**
+     * UTF-8 text with a callback that ignores the error.
+     *
+     * @param data the text to send
+     * @param cb called once done
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(String data, Runnable cb) {
         return write(SocketWriter.encode(data, "utf8"), null, Callbacks.of(cb));
     }
 
     /**
      * Fds with no bytes: they travel with the next bytes written (Linux drops fds sent alone),
-     * and fail with {@code ERR_FDS_WITHOUT_DATA} if the socket ends first (SPEC D10).
+     * and fail with {@code ERR_FDS_WITHOUT_DATA} if the socket ends first (decisions D10).
      * usocket: {@code socket.write(fds)}.
+     *
+     * @param fds the descriptors to send; they stay the caller's
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
      */
     public boolean write(int[] fds) {
         return write(new byte[0], fds, (Consumer<Throwable>) null);
     }
 
-    /** As {@link #write(int[])}; {@code cb} runs once the fds are in the kernel. */
+    /**
+     * As {@link #write(int[])}; {@code cb} runs once the fds are in the kernel.
+     *
+     * @param fds the descriptors to send; they stay the caller's
+     * @param cb called once done, with null, or with the error
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(int[] fds, Consumer<Throwable> cb) {
         return write(new byte[0], fds, cb);
     }
 
-    /** As {@link #write(int[], Consumer)} with a callback that ignores the error. */
+    /**
+     * As {@link #write(int[], Consumer)} with a callback that ignores the error.
+     *
+     * @param fds the descriptors to send; they stay the caller's
+     * @param cb called once done
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(int[] fds, Runnable cb) {
         return write(new byte[0], fds, Callbacks.of(cb));
     }
 
-    /** Bytes and fds together; the fds travel with the first bytes. usocket: {@code socket.write({data, fds})}. */
+    /**
+     * Bytes and fds together; the fds travel with the first bytes. usocket: {@code socket.write({data, fds})}.
+     *
+     * @param msg the bytes and fds to send
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(Message msg) {
         return write(msg, (Consumer<Throwable>) null);
     }
 
-    /** As {@link #write(Message)}; usocket: {@code socket.write({data, fds, callback})}. */
+    /**
+     * As {@link #write(Message)}; usocket: {@code socket.write({data, fds, callback})}.
+     *
+     * @param msg the bytes and fds to send
+     * @param cb called once done, with null, or with the error
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(Message msg, Consumer<Throwable> cb) {
         if (msg == null) throw SocketWriter.nullChunk();
         return write(msg.data() == null ? new byte[0] : msg.data(), msg.fds(), cb);
     }
 
-    /** As {@link #write(Message)} with a callback that ignores the error. */
+    /**
+     * As {@link #write(Message)} with a callback that ignores the error.
+     *
+     * @param msg the bytes and fds to send
+     * @param cb called once done
+     * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
+     */
     public boolean write(Message msg, Runnable cb) {
         return write(msg, Callbacks.of(cb));
     }
@@ -410,7 +567,7 @@ public class USocket extends EventEmitter {
         boolean unchecked = false;
         if (fds != null && fds.length > 0) {
             // A write that goes straight to sendmsg is checked by it: EBADF then refuses it at once
-            // just the same (SPEC D12), and the common case saves an fcntl per fd.
+            // just the same (decisions D12), and the common case saves an fcntl per fd.
             unchecked = onLoop && writer.sendsAtOnce(data, fds);
             if (unchecked) SocketWriter.checkFdNumbers(fds);
             else writer.checkFds(data, fds);
@@ -420,57 +577,116 @@ public class USocket extends EventEmitter {
         return writer.length + data.length < writer.highWaterMark;
     }
 
-    /** Ends the writable side once queued writes are sent. Node: {@code socket.end()}. */
+    /**
+     * Ends the writable side once queued writes are sent. Node: {@code socket.end()}.
+     *
+     * @return this socket
+     */
     public USocket end() {
         return end((Message) null, (Consumer<Throwable>) null);
     }
 
-    /** Node: {@code socket.end(cb)}: {@code cb} runs at {@code 'finish'}. */
+    /**
+     * Node: {@code socket.end(cb)}: {@code cb} runs at {@code 'finish'}.
+     *
+     * @param cb called once done
+     * @return this socket
+     */
     public USocket end(Runnable cb) {
         return end((Message) null, Callbacks.of(cb));
     }
 
-    /** Node: {@code socket.end(cb)}; {@code cb} gets null or the error. */
+    /**
+     * Node: {@code socket.end(cb)}; {@code cb} gets null or the error.
+     *
+     * @param cb called once done, with null, or with the error
+     * @return this socket
+     */
     public USocket end(Consumer<Throwable> cb) {
         return end((Message) null, cb);
     }
 
-    /** Writes {@code data}, then ends. Node: {@code socket.end(data)}. */
+    /**
+     * Writes {@code data}, then ends. Node: {@code socket.end(data)}.
+     *
+     * @param data the bytes to send
+     * @return this socket
+     */
     public USocket end(byte[] data) {
         return end(Message.of(data), (Consumer<Throwable>) null);
     }
 
-    /** Node: {@code socket.end(data, cb)}. */
+    /**
+     * Node: {@code socket.end(data, cb)}.
+     *
+     * @param data the bytes to send
+     * @param cb called once done, with null, or with the error
+     * @return this socket
+     */
     public USocket end(byte[] data, Consumer<Throwable> cb) {
         return end(Message.of(data), cb);
     }
 
-    /** Writes UTF-8 {@code data}, then ends. Node: {@code socket.end(string)}. */
+    /**
+     * Writes UTF-8 {@code data}, then ends. Node: {@code socket.end(string)}.
+     *
+     * @param data the text to send
+     * @return this socket
+     */
     public USocket end(String data) {
         return end(Message.of(SocketWriter.encode(data, "utf8")), (Consumer<Throwable>) null);
     }
 
-    /** Node: {@code socket.end(string, cb)}. */
+    /**
+     * Node: {@code socket.end(string, cb)}.
+     *
+     * @param data the text to send
+     * @param cb called once done, with null, or with the error
+     * @return this socket
+     */
     public USocket end(String data, Consumer<Throwable> cb) {
         return end(Message.of(SocketWriter.encode(data, "utf8")), cb);
     }
 
-    /** Node: {@code socket.end(string, cb)}, with a callback that ignores the error. */
+    /**
+     * Node: {@code socket.end(string, cb)}, with a callback that ignores the error.
+     *
+     * @param data the text to send
+     * @param cb called once done
+     * @return this socket
+     */
     public USocket end(String data, Runnable cb) {
         return end(Message.of(SocketWriter.encode(data, "utf8")), Callbacks.of(cb));
     }
 
-    /** Node: {@code socket.end(data, cb)}, with a callback that ignores the error. */
+    /**
+     * Node: {@code socket.end(data, cb)}, with a callback that ignores the error.
+     *
+     * @param data the bytes to send
+     * @param cb called once done
+     * @return this socket
+     */
     public USocket end(byte[] data, Runnable cb) {
         return end(Message.of(data), Callbacks.of(cb));
     }
 
-    /** usocket: {@code socket.end({data, fds}, cb)}, with a callback that ignores the error. */
+    /**
+     * usocket: {@code socket.end({data, fds}, cb)}, with a callback that ignores the error.
+     *
+     * @param msg the bytes and fds to send
+     * @param cb called once done
+     * @return this socket
+     */
     public USocket end(Message msg, Runnable cb) {
         return end(msg, Callbacks.of(cb));
     }
 
-    /** Writes a message with fds, then ends. usocket: {@code socket.end({data, fds})}. */
+    /**
+     * Writes a message with fds, then ends. usocket: {@code socket.end({data, fds})}.
+     *
+     * @param msg the bytes and fds to send
+     * @return this socket
+     */
     public USocket end(Message msg) {
         return end(msg, (Consumer<Throwable>) null);
     }
@@ -478,6 +694,10 @@ public class USocket extends EventEmitter {
     /**
      * Writes {@code msg} (if not null), then ends; {@code cb} runs at {@code 'finish'} with null,
      * or with the error that stopped the socket first. usocket: {@code socket.end({data, fds}, cb)}.
+     *
+     * @param msg the bytes and fds to send
+     * @param cb called once done, with null, or with the error
+     * @return this socket
      */
     public USocket end(Message msg, Consumer<Throwable> cb) {
         byte[] data = msg == null || msg.data() == null ? new byte[0] : msg.data();
@@ -508,7 +728,11 @@ public class USocket extends EventEmitter {
 
     // ---- destroying ----
 
-    /** Node: {@code socket.destroy()}: closes at once; {@code 'close'(false)} on the next tick. */
+    /**
+     * Node: {@code socket.destroy()}: closes at once; {@code 'close'(false)} on the next tick.
+     *
+     * @return this socket
+     */
     public USocket destroy() {
         return destroy(null);
     }
@@ -516,7 +740,10 @@ public class USocket extends EventEmitter {
     /**
      * Closes at once; on the next tick {@code 'error'(err)} (when not null) then
      * {@code 'close'(err != null)}; writes not yet sent fail; queued received fds are closed
-     * (SPEC D14). A second destroy is ignored. Node: {@code socket.destroy(err)}.
+     * (decisions D14). A second destroy is ignored. Node: {@code socket.destroy(err)}.
+     *
+     * @param err the error to emit, or null for none
+     * @return this socket
      */
     public USocket destroy(Throwable err) {
         if (!loop.inEventLoop()) {
@@ -531,7 +758,7 @@ public class USocket extends EventEmitter {
         releaseFd();
         reader.destroy();
         // Before this socket's own 'close' is queued: Node emits the server's 'close' (when this was
-        // its last connection) ahead of the accepted socket's 'close' (node-truth 07).
+        // its last connection) ahead of the accepted socket's 'close' (as node 20 does; node-semantics N20).
         if (server != null) server.connectionClosed(this);
         // Two ticks: an 'error' nobody listens to throws (to the uncaught handler) and must not
         // swallow 'close', which Node emits from the handle's close callback regardless.
@@ -555,7 +782,11 @@ public class USocket extends EventEmitter {
 
     // ---- state ----
 
-    /** {@code "opening"}, {@code "open"}, {@code "readOnly"}, {@code "writeOnly"} or {@code "closed"}. Node: {@code socket.readyState}. */
+    /**
+     * {@code "opening"}, {@code "open"}, {@code "readOnly"}, {@code "writeOnly"} or {@code "closed"}. Node: {@code socket.readyState}.
+     *
+     * @return {@code "opening"}, {@code "open"}, {@code "readOnly"}, {@code "writeOnly"} or {@code "closed"}
+     */
     public String readyState() {
         if (connecting) return "opening";
         boolean r = reader.readable();
@@ -566,82 +797,146 @@ public class USocket extends EventEmitter {
         return "closed";
     }
 
-    /** Node: {@code socket.destroyed}. */
+    /**
+     * Node: {@code socket.destroyed}.
+     *
+     * @return whether the socket was destroyed
+     */
     public boolean destroyed() {
         return destroyed;
     }
 
-    /** Node: {@code socket.connecting}. */
+    /**
+     * Node: {@code socket.connecting}.
+     *
+     * @return whether a connect is in progress
+     */
     public boolean connecting() {
         return connecting;
     }
 
-    /** Bytes received. Node: {@code socket.bytesRead}. */
+    /**
+     * Bytes received. Node: {@code socket.bytesRead}.
+     *
+     * @return the number of bytes received so far
+     */
     public long bytesRead() {
         return reader.bytesRead;
     }
 
-    /** Bytes handed to the kernel. Node: {@code socket.bytesWritten}. */
+    /**
+     * Bytes handed to the kernel. Node: {@code socket.bytesWritten}.
+     *
+     * @return the number of bytes sent so far
+     */
     public long bytesWritten() {
         return writer.bytesWritten;
     }
 
-    /** Buffered received bytes. Node: {@code socket.readableLength}. */
+    /**
+     * Buffered received bytes. Node: {@code socket.readableLength}.
+     *
+     * @return the number of bytes buffered for reading
+     */
     public int readableLength() {
         return reader.buffer.length();
     }
 
-    /** Received fds waiting in the queue for {@code read(size, count)}. */
+    /**
+     * Received fds waiting in the queue for {@code read(size, count)}.
+     *
+     * @return how many received fds wait for {@code read(size, count)}
+     */
     public int queuedFds() {
         return reader.fds.size();
     }
 
-    /** Bytes written and not yet handed to the kernel. Node: {@code socket.writableLength}. */
+    /**
+     * Bytes written and not yet handed to the kernel. Node: {@code socket.writableLength}.
+     *
+     * @return the number of bytes buffered for writing
+     */
     public long writableLength() {
         return writer.length;
     }
 
-    /** Node: {@code socket.writableEnded}. */
+    /**
+     * Node: {@code socket.writableEnded}.
+     *
+     * @return whether {@code end()} was called
+     */
     public boolean writableEnded() {
         return writer.ending;
     }
 
-    /** Node: {@code socket.writableNeedDrain}: a write returned false and {@code 'drain'} has not come yet. */
+    /**
+     * Node: {@code socket.writableNeedDrain}: a write returned false and {@code 'drain'} has not come yet.
+     *
+     * @return whether a write returned false and {@code 'drain'} has not come yet
+     */
     public boolean writableNeedDrain() {
         return writer.needDrain;
     }
 
-    /** Node: {@code socket.writableHighWaterMark}. */
+    /**
+     * Node: {@code socket.writableHighWaterMark}.
+     *
+     * @return the write buffer's high-water mark, in bytes
+     */
     public int writableHighWaterMark() {
         return writer.highWaterMark;
     }
 
-    /** Node: {@code socket.readableHighWaterMark} (raised by reads larger than it). */
+    /**
+     * Node: {@code socket.readableHighWaterMark} (raised by reads larger than it).
+     *
+     * @return the read buffer's high-water mark, in bytes
+     */
     public int readableHighWaterMark() {
         return reader.highWaterMark;
     }
 
-    /** Node: {@code socket.readableFlowing}: null (no consumer yet), true (flowing) or false (paused). */
+    /**
+     * Node: {@code socket.readableFlowing}: null (no consumer yet), true (flowing) or false (paused).
+     *
+     * @return {@code null} until a consumer chose a mode, then whether the socket flows ({@code 'data'})
+     */
     public Boolean readableFlowing() {
         return reader.flowing;
     }
 
-    /** Node: {@code socket.writableFinished}. */
+    /**
+     * Node: {@code socket.writableFinished}.
+     *
+     * @return whether {@code 'finish'} was emitted
+     */
     public boolean writableFinished() {
         return writer.finished;
     }
 
-    /** Node: {@code socket.readableEnded}. */
+    /**
+     * Node: {@code socket.readableEnded}.
+     *
+     * @return whether {@code 'end'} was emitted
+     */
     public boolean readableEnded() {
         return reader.endEmitted;
     }
 
-    /** Node: {@code socket.allowHalfOpen}. */
+    /**
+     * Node: {@code socket.allowHalfOpen}.
+     *
+     * @return whether the writable side stays open after the peer's EOF
+     */
     public boolean allowHalfOpen() {
         return allowHalfOpen;
     }
 
-    /** The path this socket connected to, or null. Node: {@code socket.remoteAddress} is undefined for pipes. */
+    /**
+     * The path this socket connected to, or null. Node: {@code socket.remoteAddress} is undefined for pipes.
+     *
+     * @return the socket file's path
+     */
     public String path() {
         return path;
     }
@@ -650,6 +945,10 @@ public class USocket extends EventEmitter {
      * Emits {@code 'timeout'} after {@code ms} without activity (0 turns it off); the socket is
      * not closed. {@code cb}, if given, is a once-listener of {@code 'timeout'}. Node:
      * {@code socket.setTimeout(ms, cb)}.
+     *
+     * @param ms milliseconds
+     * @param cb called once done
+     * @return the timer, which can clear it
      */
     public USocket setTimeout(long ms, Runnable cb) {
         if (cb != null) once("timeout", cb);
@@ -660,18 +959,31 @@ public class USocket extends EventEmitter {
         return this;
     }
 
-    /** As {@link #setTimeout(long, Runnable)} without a callback. */
+    /**
+     * As {@link #setTimeout(long, Runnable)} without a callback.
+     *
+     * @param ms milliseconds
+     * @return the timer, which can clear it
+     */
     public USocket setTimeout(long ms) {
         return setTimeout(ms, null);
     }
 
-    /** Keeps {@link EventLoop#run()} from returning while this socket is open (default). Node: {@code socket.ref()}. */
+    /**
+     * Keeps {@link EventLoop#run()} from returning while this socket is open (default). Node: {@code socket.ref()}.
+     *
+     * @return this socket
+     */
     public USocket ref() {
         io.setRef(true);
         return this;
     }
 
-    /** Lets {@link EventLoop#run()} return while this socket is still open. Node: {@code socket.unref()}. */
+    /**
+     * Lets {@link EventLoop#run()} return while this socket is still open. Node: {@code socket.unref()}.
+     *
+     * @return this socket
+     */
     public USocket unref() {
         io.setRef(false);
         return this;

@@ -14,17 +14,32 @@ import io.usocket.internal.sys.Errno;
 public class USocketException extends RuntimeException implements CodedError {
     private static final long serialVersionUID = 1L;
 
+    /** The error's code. */
     private final String code;
+    /** Node's errno (negative). */
     private final int errno;
+    /** The failing system call, or null. */
     private final String syscall;
+    /** The path the call was about, or null. */
     private final String address;
 
-    /** A library error with a Node {@code ERR_*} code and no errno. */
+    /**
+     * A library error with a Node {@code ERR_*} code and no errno.
+     *
+     * @param code the error's code, e.g. {@code "ERR_INVALID_ARG_TYPE"}
+     * @param message the error's message
+     */
     public USocketException(String code, String message) {
         this(code, 0, null, null, message, null);
     }
 
-    /** A library error with a Node {@code ERR_*} code and a cause. */
+    /**
+     * A library error with a Node {@code ERR_*} code and a cause.
+     *
+     * @param code the error's code, e.g. {@code "ERR_INVALID_ARG_TYPE"}
+     * @param message the error's message
+     * @param cause the underlying cause
+     */
     public USocketException(String code, String message, Throwable cause) {
         this(code, 0, null, null, message, cause);
     }
@@ -46,6 +61,7 @@ public class USocketException extends RuntimeException implements CodedError {
      * @param errno   the positive C errno value as read after the call
      * @param syscall the call that failed, for example {@code "connect"}
      * @param address the socket path involved, or null
+     * @return the error, with Node's code, message and fields
      */
     public static USocketException system(int errno, String syscall, String address) {
         String code = Errno.name(errno);
@@ -86,17 +102,29 @@ public class USocketException extends RuntimeException implements CodedError {
         return code;
     }
 
-    /** Node's {@code err.errno}: the negated C errno (-2 for ENOENT), or 0 for library errors. */
+    /**
+     * Node's {@code err.errno}: the negated C errno (-2 for ENOENT), or 0 for library errors.
+     *
+     * @return Node's errno: negative, e.g. -2 for ENOENT
+     */
     public int errno() {
         return errno;
     }
 
-    /** Node's {@code err.syscall} ({@code "connect"}, {@code "write"}, ...), or null. */
+    /**
+     * Node's {@code err.syscall} ({@code "connect"}, {@code "write"}, ...), or null.
+     *
+     * @return the failing system call, e.g. {@code "connect"}; null for errors of the library itself
+     */
     public String syscall() {
         return syscall;
     }
 
-    /** Node's {@code err.address}: the socket path involved, or null. */
+    /**
+     * Node's {@code err.address}: the socket path involved, or null.
+     *
+     * @return the path the failing call was about; null when none
+     */
     public String address() {
         return address;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,13 +56,30 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** The command line of a child JVM running {@code main} of this test classpath. */
+    /**
+     * The command line of a child JVM running {@code main} of this test classpath, on this JVM's
+     * java, with the native-access flags this JVM got (on JDK 25 the build passes
+     * {@code --sun-misc-unsafe-memory-access=deny --enable-native-access=ALL-UNNAMED}: a child
+     * must pass the same strictness and print no warning either).
+     */
     public static List<String> javaCommand(Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(nativeAccessFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /** This JVM's {@code --enable-native-access} and {@code --sun-misc-unsafe-memory-access} flags. */
+    public static List<String> nativeAccessFlags() {
+        List<String> flags = new ArrayList<>();
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--enable-native-access") || a.startsWith("--sun-misc-unsafe-memory-access")) {
+                flags.add(a);
+            }
+        }
+        return flags;
     }
 
     /** {@link #javaCommand} run under {@code ulimit -n openFiles} (through bash). */

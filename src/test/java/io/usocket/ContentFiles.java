@@ -66,7 +66,7 @@ public final class ContentFiles {
         NativeBuffer buf = new NativeBuffer(4096);
         StringBuilder sb = new StringBuilder();
         while (true) {
-            long n = LibC.INSTANCE.read(fd, buf.address, buf.size());
+            long n = LibC.INSTANCE.read(fd, buf, buf.size());
             if (n < 0) throw new IllegalStateException("read(" + fd + ") failed: errno " + LibC.errno());
             if (n == 0) return sb.toString();
             byte[] b = new byte[(int) n];
@@ -115,14 +115,14 @@ public final class ContentFiles {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         NativeBuffer buf = new NativeBuffer(b.length);
         buf.buf.put(0, b);
-        long n = LibC.INSTANCE.write(fd, buf.address, b.length);
+        long n = LibC.INSTANCE.write(fd, buf, b.length);
         if (n != b.length) throw new IllegalStateException("write(" + fd + ") gave " + n + ", errno " + LibC.errno());
     }
 
     /** Whatever a pipe's read end holds now (at most 4 KiB, one read). */
     public static String readSome(int fd) {
         NativeBuffer buf = new NativeBuffer(4096);
-        long n = LibC.INSTANCE.read(fd, buf.address, buf.size());
+        long n = LibC.INSTANCE.read(fd, buf, buf.size());
         if (n < 0) throw new IllegalStateException("read(" + fd + ") failed: errno " + LibC.errno());
         byte[] b = new byte[(int) n];
         buf.buf.get(0, b, 0, (int) n);

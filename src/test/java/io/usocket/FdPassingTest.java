@@ -447,7 +447,7 @@ class FdPassingTest {
         NativeBuffer buf = new NativeBuffer(64 * 1024);
         long total = 0;
         for (int chunk = buf.size(); chunk >= 1; ) {
-            long n = LibC.INSTANCE.write(fd, buf.address, chunk);
+            long n = LibC.INSTANCE.write(fd, buf, chunk);
             if (n > 0) {
                 total += n;
             } else if (LibC.errno() == Errno.EAGAIN) {

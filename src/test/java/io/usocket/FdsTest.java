@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.NativeBuffer;
 import io.usocket.internal.sys.Sys;
 import java.io.File;
 import java.io.FileDescriptor;
@@ -25,7 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,6 +94,11 @@ class FdsTest {
 
     private static int accMode(int fd) {
         return LibC.INSTANCE.fcntl(fd, Sys.F_GETFL, 0) & 3;
+    }
+
+    /** What /proc/self/fd/n links to: the file (or pipe:[inode]) behind descriptor n. */
+    private static String behind(int fd) throws Exception {
+        return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
     }
 
     @Test
@@ -190,39 +202,102 @@ class FdsTest {
     }
 
     @Test
-    void readOnlyAndWriteOnlyChannelsKeepTheirNumber() throws Exception {
+    void readOnlyAndWriteOnlyChannelsHoldTheSameOpenFile() throws Exception {
         Path p = file("abc");
         int r = Fds.open(p);
         try (FileChannel ch = Fds.toFileChannel(r)) {
-            assertEquals(r, Fds.fromChannel(ch));
+            int held = Fds.fromChannel(ch);
+            assertNotEquals(r, held, "the open file moved to the stand-in's number");
+            assertFalse(Fds.isOpen(r), "the caller's number is closed");
+            assertEquals(p.toRealPath().toString(), behind(held));
+            assertEquals(Sys.O_RDONLY, accMode(held));
+            assertTrue(cloexec(held));
             ByteBuffer b = ByteBuffer.allocate(3);
             assertEquals(3, ch.read(b));
             assertEquals("abc", new String(b.array(), StandardCharsets.US_ASCII));
             assertThrows(NonWritableChannelException.class, () -> ch.write(ByteBuffer.allocate(1)));
         }
-        assertFalse(Fds.isOpen(r));
 
         int w = Fds.open(p, StandardOpenOption.WRITE);
         try (FileChannel ch = Fds.toFileChannel(w)) {
-            assertEquals(w, Fds.fromChannel(ch));
+            int held = Fds.fromChannel(ch);
+            assertEquals(p.toRealPath().toString(), behind(held));
+            assertEquals(Sys.O_WRONLY, accMode(held));
             ch.write(ByteBuffer.wrap("Z".getBytes(StandardCharsets.US_ASCII)));
             assertThrows(NonReadableChannelException.class, () -> ch.read(ByteBuffer.allocate(1)));
         }
-        assertFalse(Fds.isOpen(w));
         assertEquals("Zbc", Files.readString(p));
     }
 
+    /** The open file itself moves: its offset comes along, and nothing is opened again by name. */
     @Test
-    void fromChannelOfJdkChannels() throws Exception {
+    void conversionKeepsTheOpenFileNotThePath() throws Exception {
+        Path p = file("0123456789");
+        int fd = Fds.open(p);
+        // advance fd's offset to 4 behind the library's back, then delete the name
+        assertEquals(4, LibC.INSTANCE.read(fd, new NativeBuffer(4), 4));
+        Files.delete(p);
+        try (InputStream in = Fds.toInputStream(fd)) {
+            assertEquals("456789", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Conversions on several threads at once, while another thread keeps opening and closing
+     * files: each stand-in is found by its own pipe, so every stream reads its own file.
+     */
+    @Test
+    void concurrentConversionsEachGetTheirOwnFile() throws Exception {
+        int threads = 4, each = 40;
+        for (int t = 0; t < threads; t++) Files.writeString(dir.resolve("t" + t), "content of " + t);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread churn = new Thread(() -> {
+            while (!stop.get()) {
+                try (InputStream in = new FileInputStream("/dev/null")) {
+                    in.read();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        churn.start();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Path p = dir.resolve("t" + t);
+                String expected = "content of " + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        int fd = Fds.open(p);
+                        try (InputStream in = Fds.toInputStream(fd)) {
+                            assertEquals(expected, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+            stop.set(true);
+            churn.join();
+        }
+    }
+
+    @Test
+    void objectsJavaOpenedItselfHaveNoNumberToTell() throws Exception {
         Path p = file("abc");
         try (FileChannel ch = FileChannel.open(p);
              RandomAccessFile raf = new RandomAccessFile(p.toFile(), "r")) {
-            int a = Fds.fromChannel(ch);
-            int b = Fds.fromChannel(raf.getChannel());
-            assertTrue(Fds.isOpen(a));
-            assertTrue(Fds.isOpen(b));
-            assertNotEquals(a, b);
-            assertEquals(b, Fds.fromFileDescriptor(raf.getFD()));
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> Fds.fromChannel(ch));
+            assertEquals("ERR_INVALID_ARG_VALUE", e.code());
+            assertTrue(e.getMessage().contains("Fds.open"), e.getMessage());
+            assertEquals("ERR_INVALID_ARG_VALUE", assertThrows(InvalidArgumentException.class,
+                    () -> Fds.fromChannel(raf.getChannel())).code());
+            assertEquals("ERR_INVALID_ARG_VALUE", assertThrows(InvalidArgumentException.class,
+                    () -> Fds.fromFileDescriptor(raf.getFD())).code());
         }
     }
 
@@ -283,7 +358,10 @@ class FdsTest {
         int fd = Fds.open(file("x"));
         FileDescriptor fdo = Fds.toFileDescriptor(fd);
         assertTrue(fdo.valid());
-        assertEquals(fd, Fds.fromFileDescriptor(fdo));
+        int held = Fds.fromFileDescriptor(fdo);
+        assertNotEquals(fd, held);
+        assertEquals(dir.resolve("f.txt").toRealPath().toString(), behind(held));
+        assertTrue(cloexec(held));
         assertEquals(0, Fds.fromFileDescriptor(FileDescriptor.in));
         assertEquals(1, Fds.fromFileDescriptor(FileDescriptor.out));
         assertEquals(2, Fds.fromFileDescriptor(FileDescriptor.err));
@@ -291,15 +369,18 @@ class FdsTest {
         try (FileInputStream in = new FileInputStream(fdo)) {
             assertEquals('x', in.read());
         }
-        assertFalse(Fds.isOpen(fd));
+        assertFalse(Fds.isOpen(held));
         assertFalse(fdo.valid());
         assertEquals(-1, Fds.fromFileDescriptor(fdo));
 
-        try (FileOutputStream out = new FileOutputStream(dir.resolve("y").toFile())) {
+        int w = Fds.open(dir.resolve("y"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileOutputStream out = Fds.toOutputStream(w)) {
             int n = Fds.fromFileDescriptor(out.getFD());
             assertTrue(Fds.isOpen(n));
             assertEquals(Sys.O_WRONLY, accMode(n));
+            out.write('y');
         }
+        assertEquals("y", Files.readString(dir.resolve("y")));
     }
 
     @Test
@@ -348,9 +429,8 @@ class FdsTest {
     @Test
     void conversionsPrintNoWarningInAChildJvm() throws Exception {
         Path p = file("child");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Child.class.getName(), p.toString());
+        // with the test JVM's own native-access flags (on JDK 25: deny Unsafe, allow native access)
+        ProcessBuilder pb = new ProcessBuilder(ChildProcess.javaCommand(Child.class, p.toString()));
         File err = dir.resolve("stderr").toFile();
         File out = dir.resolve("stdout").toFile();
         pb.redirectError(err).redirectOutput(out).redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -369,14 +449,16 @@ class FdsTest {
         public static void main(String[] args) throws Exception {
             int fd = Fds.open(Path.of(args[0]));
             FileDescriptor fdo = Fds.toFileDescriptor(fd);
-            if (Fds.fromFileDescriptor(fdo) != fd) throw new AssertionError("fd");
+            if (Fds.fromFileDescriptor(fdo) < 0 || Fds.isOpen(fd) && Fds.fromFileDescriptor(fdo) == fd) {
+                throw new AssertionError("fd");
+            }
             String s;
             try (InputStream in = new FileInputStream(fdo)) {
                 s = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             int[] pipe = Fds.pipe();
             try (FileChannel r = Fds.toFileChannel(pipe[0]); FileChannel w = Fds.toFileChannel(pipe[1])) {
-                if (Fds.fromChannel(r) != pipe[0]) throw new AssertionError("channel");
+                if (!Fds.isOpen(Fds.fromChannel(r))) throw new AssertionError("channel");
                 w.write(ByteBuffer.wrap(new byte[1]));
             }
             System.out.println("ok " + s + " " + Fds.fromFileDescriptor(FileDescriptor.in));

@@ -510,7 +510,7 @@ class LifecycleTest {
 
         // a socketpair made without SOCK_CLOEXEC: adoption sets the flag
         io.usocket.internal.sys.NativeBuffer b = new io.usocket.internal.sys.NativeBuffer(8);
-        assertEquals(0, io.usocket.internal.sys.LibC.INSTANCE.socketpair(1, 1, 0, b.address));
+        assertEquals(0, io.usocket.internal.sys.LibC.INSTANCE.socketpair(1, 1, 0, b));
         int[] pair = {b.buf.getInt(0), b.buf.getInt(4)};
         assertFalse(TestFds.isCloexec(pair[0]));
         USocket adopted = new USocket(loop, new SocketOptions().fd(pair[0]));

@@ -155,7 +155,7 @@ class ServerTest {
         String p = kit.path("bound.sock");
         int holder = io.usocket.internal.sys.LibC.INSTANCE.socket(1, 1 | 0x80000, 0);
         io.usocket.internal.sys.UnixAddress addr = io.usocket.internal.sys.UnixAddress.of(p);
-        assertEquals(0, io.usocket.internal.sys.LibC.INSTANCE.bind(holder, addr.address(), addr.length()));
+        assertEquals(0, io.usocket.internal.sys.LibC.INSTANCE.bind(holder, addr));
         try {
             UServer server = new UServer(loop);
             server.on("listening", log.rec("listening (unexpected)"));

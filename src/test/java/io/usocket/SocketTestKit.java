@@ -140,7 +140,7 @@ public final class SocketTestKit implements AfterEachCallback, AutoCloseable {
         if (fd < 0) throw new IllegalStateException("socket: errno " + LibC.errno());
         try {
             UnixAddress addr = UnixAddress.of(path);
-            if (LibC.INSTANCE.bind(fd, addr.address(), addr.length()) != 0) {
+            if (LibC.INSTANCE.bind(fd, addr) != 0) {
                 throw new IllegalStateException("bind: errno " + LibC.errno());
             }
         } finally {
@@ -204,7 +204,7 @@ public final class SocketTestKit implements AfterEachCallback, AutoCloseable {
     /** A connected pair of unix stream sockets made with {@code socketpair(2)} (blocking, close-on-exec); the caller owns both. */
     public static int[] socketPair() {
         NativeBuffer b = new NativeBuffer(8);
-        if (LibC.INSTANCE.socketpair(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0, b.address) != 0) {
+        if (LibC.INSTANCE.socketpair(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0, b) != 0) {
             throw new IllegalStateException("socketpair: errno " + LibC.errno());
         }
         return new int[] {b.buf.getInt(0), b.buf.getInt(4)};

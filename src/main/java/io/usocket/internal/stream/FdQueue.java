@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Received fds waiting for {@code read(size, count)}: a FIFO separate from the byte stream
- * (SPEC D7), owned by the socket until handed out; {@link #drain()} gives back what is left so
+ * (decisions D7), owned by the socket until handed out; {@link #drain()} gives back what is left so
  * the socket can close it (D14).
  */
 public final class FdQueue {
@@ -24,7 +24,7 @@ public final class FdQueue {
         tail += more.length;
     }
 
-    /** Puts fds back at the front, in their order (SPEC D9). */
+    /** Puts fds back at the front, in their order (decisions D9). */
     public void unshift(int[] front) {
         if (front.length == 0) return;
         int[] next = new int[size() + front.length + 8];

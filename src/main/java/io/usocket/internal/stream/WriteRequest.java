@@ -31,7 +31,7 @@ public final class WriteRequest {
         return data.length > 0;
     }
 
-    /** Fds written with no bytes: they wait for the next write's bytes (SPEC D10). */
+    /** Fds written with no bytes: they wait for the next write's bytes (decisions D10). */
     public boolean fdOnly() {
         return data.length == 0 && fds.length > 0;
     }

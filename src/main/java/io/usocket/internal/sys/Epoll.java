@@ -1,9 +1,10 @@
 package io.usocket.internal.sys;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /**
- * An epoll instance plus an eventfd for wake-ups (NATIVE.md traps 1, 12, 14). The event array
+ * An epoll instance plus an eventfd for wake-ups (native T1, T12, T14). The event array
  * is laid out per architecture: {@code struct epoll_event} is packed (12 bytes) on x86_64 and
  * 16 bytes with {@code data} at offset 8 elsewhere. The fd itself is stored as the event data.
  */
@@ -14,22 +15,39 @@ public final class Epoll implements AutoCloseable {
     private static final int DATA_OFFSET = PACKED ? 4 : 8;
     private static final int MAX_EVENTS = 256;
 
-    private final LibC libc = LibC.INSTANCE;
+    private final Native.Calls libc;
     private final int epfd;
     private final int wakeFd;
-    private final NativeBuffer events = new NativeBuffer(EVENT_SIZE * MAX_EVENTS);
-    private final NativeBuffer ctl = new NativeBuffer(16);
-    private final NativeBuffer wakeBuf = new NativeBuffer(8);
-    private final NativeBuffer drainBuf = new NativeBuffer(8);
+    private final NativeBuffer events;
+    private final NativeBuffer ctl;
+    private final NativeBuffer wakeBuf;
+    private final NativeBuffer drainBuf;
     private boolean closed;
 
+    /**
+     * A new epoll instance and its wake-up eventfd, both close-on-exec.
+     *
+     * @throws UnsupportedOperationException on an OS other than Linux (checked before libc is
+     *                                       touched, so that is the one error seen there)
+     * @throws IOException                   if epoll_create1 or eventfd fails (e.g. EMFILE)
+     */
     public Epoll() throws IOException {
+        Platform.requireLinux(System.getProperty("os.name"));
+        libc = Native.LIBC;
+        // Initialise LibC now, with the loop: sockets close received fds through it when the
+        // process may have no descriptor left to open a class file with (a receiver out of fds,
+        // decisions D13), and a class that cannot be loaded then would lose those fds.
+        Objects.requireNonNull(LibC.INSTANCE);
+        events = new NativeBuffer(EVENT_SIZE * MAX_EVENTS);
+        ctl = new NativeBuffer(16);
+        wakeBuf = new NativeBuffer(8);
+        drainBuf = new NativeBuffer(8);
         epfd = libc.epoll_create1(Sys.EPOLL_CLOEXEC);
-        if (epfd < 0) throw new IOException("epoll_create1 " + Errno.name(LibC.errno()));
+        if (epfd < 0) throw new IOException("epoll_create1 " + Errno.name(Native.errno()));
         wakeBuf.buf.putLong(0, 1L);
         wakeFd = libc.eventfd(0, Sys.EFD_NONBLOCK | Sys.EFD_CLOEXEC);
         if (wakeFd < 0) {
-            int err = LibC.errno();
+            int err = Native.errno();
             libc.close(epfd);
             throw new IOException("eventfd " + Errno.name(err));
         }
@@ -49,7 +67,7 @@ public final class Epoll implements AutoCloseable {
     public int control(int op, int fd, int interest) {
         ctl.buf.putInt(0, interest);
         ctl.buf.putLong(DATA_OFFSET, fd);
-        return libc.epoll_ctl(epfd, op, fd, ctl.address) == 0 ? 0 : LibC.errno();
+        return libc.epoll_ctl(epfd, op, fd, ctl.address) == 0 ? 0 : Native.errno();
     }
 
     /**
@@ -59,7 +77,7 @@ public final class Epoll implements AutoCloseable {
     public int poll(int timeoutMs) {
         int n = libc.epoll_wait(epfd, events.address, MAX_EVENTS, timeoutMs);
         if (n < 0) {
-            int err = LibC.errno();
+            int err = Native.errno();
             if (err == Errno.EINTR) return 0;
             throw new IllegalStateException("epoll_wait " + Errno.name(err));
         }

@@ -1,60 +1,139 @@
 package io.usocket.internal.sys;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Pinned;
-
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * The libc calls the library makes, bound with jnr-ffi. Buffers are passed as raw addresses
- * ({@code long}) of memory the caller keeps alive (direct ByteBuffers), so a call copies nothing
- * and allocates nothing; errno is saved by jnr-ffi after each call and read with {@link #errno()}.
+ * The libc calls the rest of the library (and its tests) may make directly: calls on fds and
+ * paths, and reads and writes bounded by a {@link NativeBuffer}. None takes a raw address, so
+ * none can touch memory outside a buffer it was given. The raw binding ({@link Native}) stays in
+ * this package. Every method returns what libc returns ({@code -1} on failure); read
+ * {@link #errno()} right after, on the same thread.
+ *
+ * <p>Not API: {@code io.usocket.internal.*} may change in any release (docs/modules.md).
  */
-public interface LibC {
-    int epoll_create1(int flags);
-    int epoll_ctl(int epfd, int op, int fd, long event);
-    int epoll_wait(int epfd, long events, int maxevents, int timeoutMs);
-    int eventfd(int initval, int flags);
+public final class LibC {
+    /** The one instance (the methods are instance methods so call sites read like C). */
+    public static final LibC INSTANCE = new LibC();
 
-    long read(int fd, long buf, long count);
-    long write(int fd, long buf, long count);
-    int close(int fd);
-    int dup3(int oldfd, int newfd, int flags);
-    int fcntl(int fd, int cmd, int arg);
-    int pipe2(long fds, int flags);
-    /** {@code path} as {@link #cPath} makes it: jnr-ffi would encode a String with the default charset. */
-    int open(@In byte[] path, int flags, int mode);
+    private static final Native.Calls C = Native.LIBC;
 
-    int socket(int domain, int type, int protocol);
-    int socketpair(int domain, int type, int protocol, long fds);
-    int bind(int fd, long addr, int len);
-    int listen(int fd, int backlog);
-    int accept4(int fd, long addr, long lenAddr, int flags);
-    int connect(int fd, long addr, int len);
-    int shutdown(int fd, int how);
-    int getsockopt(int fd, int level, int name, long value, long lenAddr);
-    long sendmsg(int fd, long msghdr, int flags);
-    /** Sends straight from a Java array (pinned for the call, not copied): for large writes without fds. */
-    long send(int fd, @Pinned @In ByteBuffer buf, long len, int flags);
-    long recvmsg(int fd, long msghdr, int flags);
-    int chmod(@In byte[] path, int mode);
-    int unlink(@In byte[] path);
-
-    /** The bound library: one per process. */
-    LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
-    /** The jnr runtime of {@link #INSTANCE}, for errno. */
-    Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
-
-    /** A file name as a NUL-terminated C string, encoded as Java encodes file names ({@code sun.jnu.encoding}). */
-    static byte[] cPath(String path) {
-        byte[] bytes = path.getBytes(PathCharset.CHARSET);
-        return java.util.Arrays.copyOf(bytes, bytes.length + 1);
+    private LibC() {
     }
 
-    /** errno of the last call made on this thread through {@link #INSTANCE}. */
-    static int errno() {
-        return RUNTIME.getLastError();
+    /** {@code close(fd)}. */
+    public int close(int fd) {
+        return C.close(fd);
+    }
+
+    /** {@code dup3(oldfd, newfd, flags)}. */
+    public int dup3(int oldfd, int newfd, int flags) {
+        return C.dup3(oldfd, newfd, flags);
+    }
+
+    /**
+     * {@code fcntl(fd, cmd, arg)} for the commands whose argument is a number:
+     * {@link Sys#F_GETFD}, {@link Sys#F_SETFD}, {@link Sys#F_GETFL}, {@link Sys#F_SETFL},
+     * {@link Sys#F_DUPFD_CLOEXEC}.
+     *
+     * @throws IllegalArgumentException for any other command (some take a pointer)
+     */
+    public int fcntl(int fd, int cmd, int arg) {
+        switch (cmd) {
+            case Sys.F_GETFD:
+            case Sys.F_SETFD:
+            case Sys.F_GETFL:
+            case Sys.F_SETFL:
+            case Sys.F_DUPFD_CLOEXEC:
+                return C.fcntl(fd, cmd, arg);
+            default:
+                throw new IllegalArgumentException("fcntl command " + cmd + " is not one of the numeric ones");
+        }
+    }
+
+    /** {@code shutdown(fd, how)}. */
+    public int shutdown(int fd, int how) {
+        return C.shutdown(fd, how);
+    }
+
+    /** {@code open(path, flags, mode)}; {@code path} as {@link #cPath} makes it. */
+    public int open(byte[] path, int flags, int mode) {
+        return C.open(cString(path), flags, mode);
+    }
+
+    /** {@code chmod(path, mode)}; {@code path} as {@link #cPath} makes it. */
+    public int chmod(byte[] path, int mode) {
+        return C.chmod(cString(path), mode);
+    }
+
+    /** {@code unlink(path)}; {@code path} as {@link #cPath} makes it. */
+    public int unlink(byte[] path) {
+        return C.unlink(cString(path));
+    }
+
+    /** {@code socket(domain, type, protocol)}. */
+    public int socket(int domain, int type, int protocol) {
+        return C.socket(domain, type, protocol);
+    }
+
+    /** {@code bind(fd, addr, len)} on a {@link UnixAddress}. */
+    public int bind(int fd, UnixAddress addr) {
+        return C.bind(fd, addr.address(), addr.length());
+    }
+
+    /** {@code listen(fd, backlog)}. */
+    public int listen(int fd, int backlog) {
+        return C.listen(fd, backlog);
+    }
+
+    /** {@code socketpair(domain, type, protocol, fds)}: the two fds land in {@code fds} at 0 and 4. */
+    public int socketpair(int domain, int type, int protocol, NativeBuffer fds) {
+        check(fds, 8);
+        return C.socketpair(domain, type, protocol, fds.address);
+    }
+
+    /** {@code pipe2(fds, flags)}: the read end lands in {@code fds} at 0, the write end at 4. */
+    public int pipe2(NativeBuffer fds, int flags) {
+        check(fds, 8);
+        return C.pipe2(fds.address, flags);
+    }
+
+    /** {@code read(fd, buf, count)} into the start of {@code buf}. */
+    public long read(int fd, NativeBuffer buf, int count) {
+        check(buf, count);
+        return C.read(fd, buf.address, count);
+    }
+
+    /** {@code write(fd, buf, count)} from the start of {@code buf}. */
+    public long write(int fd, NativeBuffer buf, int count) {
+        check(buf, count);
+        return C.write(fd, buf.address, count);
+    }
+
+    private static void check(NativeBuffer buf, int count) {
+        if (count < 0 || count > buf.size()) {
+            throw new IndexOutOfBoundsException(count + " bytes do not fit a buffer of " + buf.size());
+        }
+    }
+
+    /** A C string must end with its NUL, or libc would read past the array. */
+    private static byte[] cString(byte[] path) {
+        if (path.length == 0 || path[path.length - 1] != 0) {
+            throw new IllegalArgumentException("a C path must end with a NUL byte (use LibC.cPath)");
+        }
+        return path;
+    }
+
+    /**
+     * A file name as a NUL-terminated C string, encoded as Java encodes file names
+     * ({@code sun.jnu.encoding}).
+     */
+    public static byte[] cPath(String path) {
+        byte[] bytes = path.getBytes(PathCharset.CHARSET);
+        return Arrays.copyOf(bytes, bytes.length + 1);
+    }
+
+    /** errno of the last libc call made on this thread (native T13). */
+    public static int errno() {
+        return Native.errno();
     }
 }

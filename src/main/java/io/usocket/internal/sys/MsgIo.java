@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  *
  * <p>All socket I/O of a loop happens on its thread, so one instance serves every socket of a
  * loop: the hot path allocates nothing but the {@code byte[]} handed to the user, and an idle
- * connection costs no native memory. Every call re-arms {@code msg_controllen} (NATIVE.md trap 3).
+ * connection costs no native memory. Every call re-arms {@code msg_controllen} (native T3).
  */
 public final class MsgIo {
     /** The most bytes one recvmsg reads (Node reads 64 KiB per callback too). */
@@ -25,7 +25,7 @@ public final class MsgIo {
     private static final int CMSG_HDR = 16;
     private static final int CONTROL_SIZE = space(Sys.SCM_MAX_FD * 4);
 
-    private final LibC libc = LibC.INSTANCE;
+    private final Native.Calls libc = Native.LIBC;
     private final NativeBuffer hdr = new NativeBuffer(56);
     private final NativeBuffer iov = new NativeBuffer(16);
     private final NativeBuffer control = new NativeBuffer(CONTROL_SIZE);
@@ -73,7 +73,7 @@ public final class MsgIo {
         }
         h.putInt(MSG_FLAGS, 0);
         long n = libc.sendmsg(fd, hdr.address, Sys.MSG_NOSIGNAL | Sys.MSG_DONTWAIT);
-        return n >= 0 ? n : -LibC.errno();
+        return n >= 0 ? n : -Native.errno();
     }
 
     /**
@@ -84,11 +84,11 @@ public final class MsgIo {
      */
     public long sendDirect(int fd, byte[] data, int offset, int len) {
         long n = libc.send(fd, ByteBuffer.wrap(data, offset, len), len, Sys.MSG_NOSIGNAL | Sys.MSG_DONTWAIT);
-        return n >= 0 ? n : -LibC.errno();
+        return n >= 0 ? n : -Native.errno();
     }
 
     /**
-     * Reads up to {@link #RECV_SIZE} bytes and any fds (close-on-exec, SPEC D13). The fds are then
+     * Reads up to {@link #RECV_SIZE} bytes and any fds (close-on-exec, decisions D13). The fds are then
      * in {@link #receivedFds()} and {@link #truncated()} tells whether the kernel dropped some.
      *
      * @return the bytes read (0 at EOF), or minus the errno
@@ -103,7 +103,7 @@ public final class MsgIo {
         receivedFds = null;
         truncated = false;
         long n = libc.recvmsg(fd, hdr.address, Sys.MSG_CMSG_CLOEXEC | Sys.MSG_DONTWAIT);
-        if (n < 0) return -LibC.errno();
+        if (n < 0) return -Native.errno();
         truncated = (h.getInt(MSG_FLAGS) & Sys.MSG_CTRUNC) != 0;
         long controlLen = h.getLong(MSG_CONTROLLEN);
         if (controlLen >= CMSG_HDR) parseControl((int) controlLen);

@@ -10,11 +10,12 @@ import java.nio.ByteOrder;
  */
 public final class NativeBuffer {
     public final ByteBuffer buf;
-    public final long address;
+    /** Its address, for the raw calls of this package only. */
+    final long address;
 
     public NativeBuffer(int size) {
         this.buf = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
-        this.address = jnr.ffi.Pointer.wrap(LibC.RUNTIME, buf).address();
+        this.address = jnr.ffi.Pointer.wrap(Native.RUNTIME, buf).address();
     }
 
     public int size() {

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A {@code struct sockaddr_un} for a path, or for a Linux abstract-namespace name (a path whose
- * first character is {@code \0}: no file, no NUL terminator, SPEC D18).
+ * first character is {@code \0}: no file, no NUL terminator, decisions D18).
  */
 public final class UnixAddress {
     private static final int SUN_PATH_OFFSET = 2;
@@ -37,7 +37,7 @@ public final class UnixAddress {
         return new UnixAddress(path, bytes);
     }
 
-    public long address() {
+    long address() {
         return sockaddr.address;
     }
 

@@ -3,10 +3,10 @@ package io.usocket.internal.sys;
 /**
  * The socket syscalls of UServer and USocket, each returning a result or minus the errno, so
  * callers never read errno themselves. Every socket is created non-blocking and close-on-exec
- * in the same call (SPEC D19, NATIVE.md trap 14).
+ * in the same call (decisions D19, native T14).
  */
 public final class UnixSockets {
-    private static final LibC LIBC = LibC.INSTANCE;
+    private static final Native.Calls LIBC = Native.LIBC;
     /** getsockopt's value and length, reused: these run on loop threads, once per connect. */
     private static final ThreadLocal<NativeBuffer> OPTION = ThreadLocal.withInitial(() -> new NativeBuffer(8));
 
@@ -16,34 +16,34 @@ public final class UnixSockets {
     /** A new non-blocking, close-on-exec AF_UNIX stream socket: its fd, or minus the errno. */
     public static int open() {
         int fd = LIBC.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
-        return fd >= 0 ? fd : -LibC.errno();
+        return fd >= 0 ? fd : -Native.errno();
     }
 
     /** 0 when connected, else the errno (EINPROGRESS, EAGAIN, ENOENT, ...). */
     public static int connect(int fd, UnixAddress addr) {
-        return LIBC.connect(fd, addr.address(), addr.length()) == 0 ? 0 : LibC.errno();
+        return LIBC.connect(fd, addr.address(), addr.length()) == 0 ? 0 : Native.errno();
     }
 
     /** 0 or the errno. */
     public static int bind(int fd, UnixAddress addr) {
-        return LIBC.bind(fd, addr.address(), addr.length()) == 0 ? 0 : LibC.errno();
+        return LIBC.bind(fd, addr.address(), addr.length()) == 0 ? 0 : Native.errno();
     }
 
     /** 0 or the errno. */
     public static int listen(int fd, int backlog) {
-        return LIBC.listen(fd, backlog) == 0 ? 0 : LibC.errno();
+        return LIBC.listen(fd, backlog) == 0 ? 0 : Native.errno();
     }
 
     /** An accepted connection (non-blocking, close-on-exec), or minus the errno. */
     public static int accept(int fd) {
         int c = LIBC.accept4(fd, 0, 0, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
-        return c >= 0 ? c : -LibC.errno();
+        return c >= 0 ? c : -Native.errno();
     }
 
     /** The outcome of a non-blocking connect (SO_ERROR): 0 or the errno. */
     public static int pendingError(int fd) {
         NativeBuffer b = option(fd, Sys.SO_ERROR);
-        return b == null ? LibC.errno() : b.buf.getInt(0);
+        return b == null ? Native.errno() : b.buf.getInt(0);
     }
 
     /** The int value of a SOL_SOCKET option in a reused buffer, or null (errno set) on failure. */
@@ -62,7 +62,7 @@ public final class UnixSockets {
     /** Makes an fd handed to us non-blocking and close-on-exec: 0, or the errno (EBADF). */
     public static int adopt(int fd) {
         int flags = LIBC.fcntl(fd, Sys.F_GETFL, 0);
-        if (flags < 0) return LibC.errno();
+        if (flags < 0) return Native.errno();
         LIBC.fcntl(fd, Sys.F_SETFL, flags | Sys.O_NONBLOCK);
         LIBC.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC);
         return 0;

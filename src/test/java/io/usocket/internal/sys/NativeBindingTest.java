@@ -1,0 +1,48 @@
+package io.usocket.internal.sys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The raw libc binding is out of reach of other packages (docs/modules.md): its interface is
+ * public only for jnr-ffi, inside a package-private class, and what other packages get,
+ * {@link LibC}, takes no address.
+ */
+class NativeBindingTest {
+    @Test
+    void rawBindingIsNestedInAPackagePrivateClass() {
+        assertFalse(Modifier.isPublic(Native.class.getModifiers()), "Native is package-private");
+        assertTrue(Modifier.isPublic(Native.Calls.class.getModifiers()), "jnr-ffi implements it from another class loader");
+        assertTrue(Native.Calls.class.isInstance(Native.LIBC));
+    }
+
+    @Test
+    void libcTakesNoAddress() {
+        for (Method m : LibC.class.getDeclaredMethods()) {
+            if (!Modifier.isPublic(m.getModifiers())) continue;
+            for (Class<?> p : m.getParameterTypes()) {
+                assertFalse(p == long.class, m + " takes a long (an address?)");
+            }
+        }
+        for (Method m : NativeBuffer.class.getMethods()) {
+            assertFalse(m.getReturnType() == long.class && m.getParameterCount() == 0, m + " hands out an address");
+        }
+    }
+
+    @Test
+    void libcChecksBoundsAndCommands() {
+        NativeBuffer b = new NativeBuffer(8);
+        assertThrows(IndexOutOfBoundsException.class, () -> LibC.INSTANCE.read(0, b, 9));
+        assertThrows(IndexOutOfBoundsException.class, () -> LibC.INSTANCE.write(1, b, -1));
+        assertThrows(IllegalArgumentException.class, () -> LibC.INSTANCE.fcntl(0, 5 /* F_GETLK: takes a pointer */, 0));
+        assertThrows(IllegalArgumentException.class, () -> LibC.INSTANCE.unlink(new byte[] {'x'}), "no NUL");
+        assertEquals(-1, LibC.INSTANCE.close(-1));
+        assertEquals(Errno.EBADF, LibC.errno());
+    }
+}
