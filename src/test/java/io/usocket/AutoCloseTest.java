@@ -1,0 +1,80 @@
+package io.usocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code USocket} and {@code UServer} in try-with-resources (decisions D51): leaving the block
+ * closes a live socket (Node's {@code destroy()}) and a listening server (Node's
+ * {@code server.close()}): their descriptors are closed and the socket file is gone when
+ * {@code close()} returns, from another thread as on the loop's.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class AutoCloseTest {
+    private static final long WAIT = 20;
+
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit();
+    private final EventLoop loop = kit.loop();
+
+    /** From the test thread while the loop runs on its own: nothing is left when the blocks end. */
+    @Test
+    void tryWithResourcesFromAnotherThread() throws Exception {
+        Timer keepAlive = loop.setInterval(() -> { }, 60_000);
+        loop.start();
+        String path = kit.path("twr.sock");
+        int before = TestFds.openFdCount();
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (UServer server = new UServer(loop)) {
+            server.on(UServer.CLOSE, () -> events.add("server close"));
+            CompletableFuture<USocket> accepted = EventEmitter.once(server, UServer.CONNECTION);
+            Promises.listen(server, path).get(WAIT, TimeUnit.SECONDS);
+            assertTrue(SocketTestKit.isSocket(path));
+            try (USocket client = Promises.connect(loop, path).get(WAIT, TimeUnit.SECONDS);
+                 USocket s = accepted.get(WAIT, TimeUnit.SECONDS)) {
+                client.on(USocket.CLOSE, hadError -> events.add("client close " + hadError));
+                s.on(USocket.CLOSE, hadError -> events.add("accepted close " + hadError));
+                assertEquals(before + 3, TestFds.openFdCount(), "listener, client, accepted");
+            }
+            // Both sockets' descriptors are closed now, not later; the listener is still open.
+            assertEquals(before + 1, TestFds.openFdCount());
+            assertTrue(SocketTestKit.isSocket(path));
+        }
+        assertEquals(before, TestFds.openFdCount(), "the listening descriptor is closed when close() returns");
+        assertFalse(Files.exists(Path.of(path)), "and the socket file is gone");
+        loop.execute(keepAlive::clear);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(WAIT)).until(() -> events.size() == 3);
+        // Resources close in reverse order: the accepted socket first.
+        assertEquals(List.of("accepted close false", "client close false", "server close"), events);
+    }
+
+    /** On the loop's thread close() acts at once; a second close of a socket is ignored, as destroy() is. */
+    @Test
+    void closeOnTheLoopThread() {
+        String path = kit.path("loop.sock");
+        UServer server = new UServer(loop);
+        List<String> log = new ArrayList<>();
+        server.on(UServer.CONNECTION, s -> {
+            try (UServer self = server; USocket accepted = s) {
+                log.add("serving " + SocketTestKit.isSocket(path));
+            }
+            log.add("after: file " + Files.exists(Path.of(path)) + ", destroyed " + s.destroyed());
+            s.close();
+        });
+        server.on(UServer.CLOSE, () -> log.add("server close"));
+        server.listen(path, () -> new USocket(loop, path).on(USocket.CLOSE, h -> log.add("client close " + h)));
+        loop.run();
+        assertEquals(List.of("serving true", "after: file false, destroyed true", "server close", "client close false"), log);
+    }
+}

@@ -1,0 +1,32 @@
+package io.usocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.usocket.examples.BlockingExample;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The README's blocking-style example ({@code examples/io/usocket/examples/BlockingExample.java}),
+ * run as its command runs it, in a JVM of its own: it prints what the Node-style README example
+ * prints, and its loop finishes by itself.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class BlockingExampleTest {
+    @Test
+    void printsTheMessageTheFdAndTheFileBehindIt() throws Exception {
+        String firstLine = Files.readAllLines(Path.of("README.md")).get(0);
+        Process p = new ProcessBuilder(ChildProcess.javaCommand(BlockingExample.class)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(45, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(List.of("received data: message", "received fds:  1",
+                "first line of the file behind the fd: " + firstLine, "loop finished"), out.lines().toList());
+    }
+}
