@@ -25,7 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code 'error'} is thrown (after the messages received before it); a close without either
  * throws {@code ERR_STREAM_PREMATURE_CLOSE}, as Node's iterator does. A {@code BlockingSocket}
  * owns its socket's reading side: add no {@code 'data'}, {@code 'fds'} or {@code 'readable'}
- * listeners of your own and do not call {@code setEncoding}. As in Node, a socket without
+ * listeners of your own and do not call {@code setEncoding}; make the view before data arrives
+ * (right after connecting or accepting): fds the socket queued before it stay in the socket's
+ * queue (closed with the socket). As in Node, a socket without
  * {@code allowHalfOpen} ends its writable side at {@code 'end'}: to answer after reading to the
  * end, make it with {@code new SocketOptions().allowHalfOpen(true)}.
  *

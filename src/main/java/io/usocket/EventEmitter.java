@@ -15,6 +15,10 @@ import java.util.function.Consumer;
  * be added and removed from any thread; {@link #emit} is meant to run on one thread at a time
  * (the event loop) and takes no lock.
  *
+ * <p>Events can also be named by typed keys ({@link Event}: {@code USocket.DATA},
+ * {@code UServer.CONNECTION}, ...), which let the compiler check the listener's payload type;
+ * and awaited as futures with {@link #once(EventEmitter, String)} (decisions D50, D52).
+ *
  * <p>Node equivalent: {@code const { EventEmitter } = require('events')}.
  */
 public class EventEmitter {
