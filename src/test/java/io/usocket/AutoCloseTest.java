@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,29 +37,56 @@ class AutoCloseTest {
         Timer keepAlive = loop.setInterval(() -> { }, 60_000);
         loop.start();
         String path = kit.path("twr.sock");
-        int before = TestFds.openFdCount();
+        Set<Path> sockets = openSockets();
         List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        Set<Path> listener;
         try (UServer server = new UServer(loop)) {
             server.on(UServer.CLOSE, () -> events.add("server close"));
             CompletableFuture<USocket> accepted = EventEmitter.once(server, UServer.CONNECTION);
             Promises.listen(server, path).get(WAIT, TimeUnit.SECONDS);
             assertTrue(SocketTestKit.isSocket(path));
+            listener = newSince(sockets);
+            assertEquals(1, listener.size());
+            Set<Path> connection;
             try (USocket client = Promises.connect(loop, path).get(WAIT, TimeUnit.SECONDS);
                  USocket s = accepted.get(WAIT, TimeUnit.SECONDS)) {
                 client.on(USocket.CLOSE, hadError -> events.add("client close " + hadError));
                 s.on(USocket.CLOSE, hadError -> events.add("accepted close " + hadError));
-                assertEquals(before + 3, TestFds.openFdCount(), "listener, client, accepted");
+                connection = newSince(sockets);
+                connection.removeAll(listener);
+                assertEquals(2, connection.size(), "the client's and the accepted socket's descriptors");
             }
-            // Both sockets' descriptors are closed now, not later; the listener is still open.
-            assertEquals(before + 1, TestFds.openFdCount());
+            // Checked at once, not awaited: both sockets' descriptors are closed when close() returns.
+            Set<Path> open = openSockets();
+            assertTrue(java.util.Collections.disjoint(open, connection), open + " still holds one of " + connection);
+            assertTrue(open.containsAll(listener), "the listener is still open");
             assertTrue(SocketTestKit.isSocket(path));
         }
-        assertEquals(before, TestFds.openFdCount(), "the listening descriptor is closed when close() returns");
+        assertTrue(java.util.Collections.disjoint(openSockets(), listener), "the listening descriptor is closed when close() returns");
         assertFalse(Files.exists(Path.of(path)), "and the socket file is gone");
         loop.execute(keepAlive::clear);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(WAIT)).until(() -> events.size() == 3);
         // Resources close in reverse order: the accepted socket first.
         assertEquals(List.of("accepted close false", "client close false", "server close"), events);
+    }
+
+    /** What this process's socket descriptors refer to ({@code socket:[inode]}): fd numbers may be reused, inodes not. */
+    private static Set<Path> openSockets() {
+        Set<Path> out = new HashSet<>();
+        for (int fd : TestFds.socketFds()) {
+            try {
+                out.add(TestFds.pathOf(fd));
+            } catch (UncheckedIOException e) {
+                // closed meanwhile
+            }
+        }
+        return out;
+    }
+
+    private static Set<Path> newSince(Set<Path> before) {
+        Set<Path> now = openSockets();
+        now.removeAll(before);
+        return now;
     }
 
     /** On the loop's thread close() acts at once; a second close of a socket is ignored, as destroy() is. */
