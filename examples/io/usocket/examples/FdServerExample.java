@@ -58,14 +58,14 @@ public final class FdServerExample {
             System.out.println("supervisor: listening on " + path + ", starting a worker");
             workers.add(startWorker(path));
         });
-        control.on("connection", (USocket worker) -> {
+        control.on(UServer.CONNECTION, worker -> {
             control.close(); // one worker is all this demo serves
             // The kernel holds its own reference while the fd is in flight: once the write is
             // done, the supervisor's copy can go.
             worker.write(new Message("secret".getBytes(StandardCharsets.UTF_8), secretFd),
                     err -> Fds.close(secretFd));
             worker.setEncoding("utf8");
-            worker.on("data", (String reply) -> System.out.println("supervisor: worker says: " + reply));
+            worker.on(USocket.TEXT, reply -> System.out.println("supervisor: worker says: " + reply));
         });
         loop.run();
         loop.close();
@@ -76,8 +76,8 @@ public final class FdServerExample {
     static void worker(String path) {
         EventLoop loop = EventLoop.create();
         USocket control = new USocket(loop, path);
-        control.on("connected", () -> System.out.println("worker: connected to the supervisor"));
-        control.on("readable", () -> {
+        control.on(USocket.CONNECTED, () -> System.out.println("worker: connected to the supervisor"));
+        control.on(USocket.READABLE, () -> {
             Message msg = control.read(6, 1); // "secret" and the fd that came with it
             if (msg == null) return;
             int fd = msg.fds()[0];

@@ -29,13 +29,13 @@ public final class ReadmeExample {
         USocket client = new USocket(loop);
         String path = dir.resolve("socket").toString();
         server.listen(path, () -> client.connect(path));
-        server.on("connection", (USocket connection) -> {
+        server.on(UServer.CONNECTION, connection -> {
             byte[] msg = "message".getBytes(StandardCharsets.UTF_8);
             int fd = Fds.open(Path.of("README.md"));                 // read-only
             loop.setTimeout(() -> connection.end(new Message(msg, fd), err -> Fds.close(fd)), 500);
         });
-        client.on("connected", () -> client.read(0));
-        client.on("readable", () -> {
+        client.on(USocket.CONNECTED, () -> client.read(0));
+        client.on(USocket.READABLE, () -> {
             Message msg = client.read(7, 1);
             if (msg == null) return;
             System.out.println("received data: " + new String(msg.data(), StandardCharsets.UTF_8));

@@ -15,6 +15,10 @@ import java.util.function.Consumer;
  * be added and removed from any thread; {@link #emit} is meant to run on one thread at a time
  * (the event loop) and takes no lock.
  *
+ * <p>Events can also be named by typed keys ({@link Event}: {@code USocket.DATA},
+ * {@code UServer.CONNECTION}, ...), which let the compiler check the listener's payload type;
+ * and awaited as futures with {@link #once(EventEmitter, String)} (decisions D50, D52).
+ *
  * <p>Node equivalent: {@code const { EventEmitter } = require('events')}.
  */
 public class EventEmitter {
@@ -482,6 +486,82 @@ public class EventEmitter {
         if (s.indexOf('"') < 0) return "\"" + s + "\"";
         if (s.indexOf('`') < 0 && !s.contains("${")) return "`" + s + "`";
         return "'" + s.replace("'", "\\'") + "'";
+    }
+
+    // ---- typed event keys and futures (decisions D50, D52): a self-contained addition ----
+
+    /**
+     * Node equivalent: {@code emitter.on(eventName, listener)} with a typed key, so the
+     * listener's parameter type is checked by the compiler ({@code s -> s.write("hi")} compiles).
+     *
+     * @throws InvalidArgumentException {@code ERR_INVALID_ARG_VALUE} for a key of another emitter kind
+     */
+    public <T> EventEmitter on(Event<T> event, Consumer<T> listener) {
+        event.checkEmitter(this);
+        return on(event.name(), (Consumer<Object>) typed(event, listener));
+    }
+
+    /** Node equivalent: {@code emitter.on(eventName, () => ...)}: a listener that ignores the payload. */
+    public EventEmitter on(Event<?> event, Runnable listener) {
+        event.checkEmitter(this);
+        return on(event.name(), listener);
+    }
+
+    /** Node equivalent: {@code emitter.once(eventName, listener)} with a typed key. */
+    public <T> EventEmitter once(Event<T> event, Consumer<T> listener) {
+        event.checkEmitter(this);
+        return once(event.name(), (Consumer<Object>) typed(event, listener));
+    }
+
+    /** Node equivalent: {@code emitter.once(eventName, () => ...)}. */
+    public EventEmitter once(Event<?> event, Runnable listener) {
+        event.checkEmitter(this);
+        return once(event.name(), listener);
+    }
+
+    /** Node equivalent: {@code emitter.off(eventName, listener)}: removes the latest copy of the same {@code listener} object. */
+    public <T> EventEmitter off(Event<T> event, Consumer<T> listener) {
+        return off(event.name(), (Consumer<Object>) typed(event.registered(this, listener)));
+    }
+
+    /** Node equivalent: {@code emitter.off(eventName, listener)}. */
+    public EventEmitter off(Event<?> event, Runnable listener) {
+        return off(event.name(), listener);
+    }
+
+    /** Node equivalent: {@code emitter.emit(eventName, arg)}, for your own typed events. */
+    public <T> boolean emit(Event<T> event, T arg) {
+        return emit(event.name(), arg);
+    }
+
+    /** Node equivalent: {@code emitter.listenerCount(eventName)}. */
+    public int listenerCount(Event<?> event) {
+        return listenerCount(event.name());
+    }
+
+    /**
+     * Node equivalent: {@code events.once(emitter, name)}: a future completed with the event's
+     * first argument the next time it is emitted, or completed exceptionally by an
+     * {@code 'error'} emitted first (unless {@code name} is {@code 'error'}). See
+     * {@link Promises#once(EventEmitter, String)}.
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> once(EventEmitter emitter, String name) {
+        return Promises.once(emitter, name);
+    }
+
+    /** Node equivalent: {@code events.once(emitter, name)} with a typed key. See {@link Promises#once(EventEmitter, Event)}. */
+    public static <T> java.util.concurrent.CompletableFuture<T> once(EventEmitter emitter, Event<T> event) {
+        return Promises.once(emitter, event);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Consumer<Object> typed(Event<T> event, Consumer<T> listener) {
+        return (Consumer<Object>) event.wrap(listener);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Consumer<Object> typed(Object registered) {
+        return (Consumer<Object>) registered;
     }
 
     private static final class Entry {

@@ -24,7 +24,20 @@ import java.util.function.Consumer;
  * ({@link USocketException}), {@code close}, {@code drop}. {@code listen}, {@code close},
  * {@code pause} and {@code resume} may be called from any thread (decisions D16).
  */
-public class UServer extends EventEmitter {
+public class UServer extends EventEmitter implements AutoCloseable {
+    // ---- typed event keys (decisions D50): the string names keep working ----
+
+    /** {@code 'listening'}: bound and listening. Node: {@code server.on('listening')}. */
+    public static final Event<Void> LISTENING = Event.of(UServer.class, "LISTENING", "listening", Void.class, false);
+    /** {@code 'connection'}: an accepted socket. Node: {@code server.on('connection', (socket) => ...)}. */
+    public static final Event<USocket> CONNECTION = Event.of(UServer.class, "CONNECTION", "connection", USocket.class, false);
+    /** {@code 'error'}: a {@link USocketException} (listen or accept failed). Node: {@code server.on('error')}. */
+    public static final Event<Throwable> ERROR = Event.of(UServer.class, "ERROR", "error", Throwable.class, false);
+    /** {@code 'close'}: closed, and its last connection closed. Node: {@code server.on('close')}. */
+    public static final Event<Void> CLOSE = Event.of(UServer.class, "CLOSE", "close", Void.class, false);
+    /** {@code 'drop'}: a connection over {@link #maxConnections} was accepted and closed. Node: {@code server.on('drop')}. */
+    public static final Event<Void> DROP = Event.of(UServer.class, "DROP", "drop", Void.class, false);
+
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int BACKOFF_MS = 100;
@@ -296,12 +309,14 @@ public class UServer extends EventEmitter {
     }
 
     /**
-     * Node: {@code server.close()}.
-     *
-     * @return this server
+     * Node: {@code server.close()}; also {@link AutoCloseable#close()} for try-with-resources.
+     * Safe from any thread, it returns once the listening descriptor is closed and the socket
+     * file unlinked (at once on the loop's thread; from another thread after the loop has run
+     * it); accepted connections stay open, as in Node. Never throws (decisions D51).
      */
-    public UServer close() {
-        return close((Consumer<Throwable>) null);
+    @Override
+    public void close() {
+        LoopThreads.runAndWait(loop, () -> close((Consumer<Throwable>) null));
     }
 
     /**

@@ -19,7 +19,48 @@ import java.util.function.Consumer;
  * {@code resume} may be called from any thread; {@code read} and {@code unshift} only on the
  * loop's (decisions D16).
  */
-public class USocket extends EventEmitter {
+public class USocket extends EventEmitter implements AutoCloseable {
+    // ---- typed event keys (decisions D50): the string names keep working ----
+
+    /** {@code 'connect'}: the connection is established. Node: {@code socket.on('connect')}. */
+    public static final Event<Void> CONNECT = Event.of(USocket.class, "CONNECT", "connect", Void.class, false);
+    /** {@code 'connected'}: usocket's name for {@code 'connect'}, emitted right after it. */
+    public static final Event<Void> CONNECTED = Event.of(USocket.class, "CONNECTED", "connected", Void.class, false);
+    /** {@code 'ready'}: after {@code 'connect'}. Node: {@code socket.on('ready')}. */
+    public static final Event<Void> READY = Event.of(USocket.class, "READY", "ready", Void.class, false);
+    /** {@code 'readable'}: data (or the end) can be read with {@code read()}. Node: {@code socket.on('readable')}. */
+    public static final Event<Void> READABLE = Event.of(USocket.class, "READABLE", "readable", Void.class, false);
+    /**
+     * {@code 'data'} as bytes: the key for a socket without {@link #setEncoding}. After
+     * {@code setEncoding} {@code 'data'} carries strings: listen with {@link #TEXT}; a
+     * {@code DATA} listener then fails with {@code ERR_EVENT_PAYLOAD_TYPE}. Node: {@code socket.on('data', (buf) => ...)}.
+     */
+    public static final Event<byte[]> DATA = Event.of(USocket.class, "DATA", "data", byte[].class, true);
+    /**
+     * {@code 'data'} as text: the key for a socket after {@link #setEncoding}; without it, a
+     * {@code TEXT} listener fails with {@code ERR_EVENT_PAYLOAD_TYPE}. Node:
+     * {@code socket.setEncoding('utf8'); socket.on('data', (str) => ...)}.
+     */
+    public static final Event<String> TEXT = Event.of(USocket.class, "TEXT", "data", String.class, true);
+    /** {@code 'fds'}: received descriptors, now the listener's to close. usocket: {@code socket.on('fds')}. */
+    public static final Event<int[]> FDS = Event.of(USocket.class, "FDS", "fds", int[].class, false);
+    /** {@code 'end'}: the peer ended its side and everything was read. Node: {@code socket.on('end')}. */
+    public static final Event<Void> END = Event.of(USocket.class, "END", "end", Void.class, false);
+    /** {@code 'prefinish'}. Node: {@code socket.on('prefinish')}. */
+    public static final Event<Void> PREFINISH = Event.of(USocket.class, "PREFINISH", "prefinish", Void.class, false);
+    /** {@code 'finish'}: {@code end()} was called and everything written is in the kernel. Node: {@code socket.on('finish')}. */
+    public static final Event<Void> FINISH = Event.of(USocket.class, "FINISH", "finish", Void.class, false);
+    /** {@code 'drain'}: the write buffer emptied after a write returned false. Node: {@code socket.on('drain')}. */
+    public static final Event<Void> DRAIN = Event.of(USocket.class, "DRAIN", "drain", Void.class, false);
+    /** {@code 'timeout'}: idle for the {@link #setTimeout} time. Node: {@code socket.on('timeout')}. */
+    public static final Event<Void> TIMEOUT = Event.of(USocket.class, "TIMEOUT", "timeout", Void.class, false);
+    /**
+     * {@code 'error'}: the library's errors are {@link USocketException}s (with {@code code()});
+     * {@code destroy(err)} emits the {@code err} given, whatever its type. Node: {@code socket.on('error')}.
+     */
+    public static final Event<Throwable> ERROR = Event.of(USocket.class, "ERROR", "error", Throwable.class, false);
+    /** {@code 'close'}: the socket is closed; the payload is {@code hadError}. Node: {@code socket.on('close', (hadError) => ...)}. */
+    public static final Event<Boolean> CLOSE = Event.of(USocket.class, "CLOSE", "close", Boolean.class, false);
     final EventLoop loop;
     final SocketReader reader = new SocketReader(this);
     final SocketWriter writer = new SocketWriter(this);
@@ -766,6 +807,17 @@ public class USocket extends EventEmitter {
         loop.nextTick(() -> emit("close", err != null));
         writer.abort(wasConnecting, err);
         return this;
+    }
+
+    /**
+     * {@link #destroy()} for try-with-resources, safe from any thread: returns once the descriptor
+     * is closed (on the loop's thread at once; from another thread after the loop has run it).
+     * {@code 'close'}(false) follows on the loop. Never throws (decisions D51).
+     * Node equivalent: {@code socket.destroy()}.
+     */
+    @Override
+    public void close() {
+        LoopThreads.runAndWait(loop, this::destroy);
     }
 
     private void releaseFd() {
