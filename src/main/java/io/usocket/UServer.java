@@ -42,6 +42,10 @@ public class UServer extends EventEmitter {
     private boolean watching;
     private boolean backingOff;
     private volatile int maxConnections;
+    /** Installed by verifyPeer; null: every peer is accepted (prod D41). */
+    private volatile PeerVerifier peerVerifier;
+    /** Set by a hand-over: our copy of the listening socket may close, but the file is no longer ours to unlink (prod D45). */
+    private volatile boolean keepFile;
 
     /** A server on the default loop. Node: {@code net.createServer()}. */
     public UServer() {
@@ -214,7 +218,11 @@ public class UServer extends EventEmitter {
                 emit("drop");
                 continue;
             }
+            PeerCredentials creds = PeerCredentials.of(cfd);
+            PeerVerifier verifier = peerVerifier;
+            if (verifier != null && !verifier.admit(this, cfd, creds)) continue;
             USocket socket = new USocket(loop, cfd, this, connectionOptions);
+            socket.peerCredentials = creds;
             connections.add(socket);
             emit("connection", socket);
         }
@@ -305,7 +313,7 @@ public class UServer extends EventEmitter {
         watching = false;
         UnixSockets.close(fd);
         fd = -1;
-        if (ownsFile) LibC.INSTANCE.unlink(LibC.cPath(path));
+        if (ownsFile && !keepFile) LibC.INSTANCE.unlink(LibC.cPath(path));
         ownsFile = false;
         loop.removeHandle(io);
     }
@@ -345,6 +353,38 @@ public class UServer extends EventEmitter {
     public UServer maxConnections(int max) {
         this.maxConnections = SocketOptions.positive(max, "maxConnections");
         return this;
+    }
+
+    /**
+     * Keeps only the connections whose peer passes {@code check}: right after accept, before
+     * {@code 'connection'}, the peer's {@link PeerCredentials} (SO_PEERCRED) are given to
+     * {@code check}; a connection it refuses is closed at once (the peer reads EOF), counted in
+     * {@link #peersRefused()} and announced with {@code 'drop'} (its argument: the refused
+     * {@code PeerCredentials}), as Node drops connections over {@code maxConnections}. A peer
+     * whose credentials the kernel cannot give is refused without asking {@code check}. A check
+     * that throws refuses the connection, then the exception reaches the loop's uncaught-exception
+     * handling. {@code null} removes the check. Any thread; it applies to connections accepted
+     * afterwards. Node has no equivalent (prod D41).
+     */
+    public UServer verifyPeer(java.util.function.Predicate<PeerCredentials> check) {
+        this.peerVerifier = check == null ? null : new PeerVerifier(check);
+        return this;
+    }
+
+    /** How many connections the current {@link #verifyPeer} check has refused. Any thread. */
+    public long peersRefused() {
+        PeerVerifier v = peerVerifier;
+        return v == null ? 0 : v.refused();
+    }
+
+    /** The listening descriptor while listening, else -1 (loop thread): for {@link HandOver}. */
+    int listeningFd() {
+        return fd;
+    }
+
+    /** Closing will not unlink the socket file: another process now serves it (prod D45). */
+    void keepSocketFile() {
+        keepFile = true;
     }
 
     /** Node: {@code server.ref()}. */

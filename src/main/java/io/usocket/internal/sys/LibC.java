@@ -41,6 +41,9 @@ public interface LibC {
     long recvmsg(int fd, long msghdr, int flags);
     int chmod(@In byte[] path, int mode);
     int unlink(@In byte[] path);
+    /** libc's environment (what native code and children exec'd through libc see), not Java's snapshot. */
+    String getenv(String name);
+    int unsetenv(String name);
 
     /** The bound library: one per process. */
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
