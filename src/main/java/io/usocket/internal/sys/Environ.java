@@ -1,10 +1,10 @@
 package io.usocket.internal.sys;
 
 /**
- * The C library's environment ({@code environ}), which native code and programs started through
- * libc ({@code execve(environ)}) see. Java's {@link System#getenv()} is a snapshot the JVM took
- * at startup and never changes, and {@link ProcessBuilder} starts children from a copy of that
- * snapshot: unsetting a variable here does not hide it from either.
+ * The process's environment as the C library holds it ({@code environ}: what native code sees,
+ * and what a child exec'd with libc's environment inherits), and its user id. Java's
+ * {@link System#getenv()} is a copy the JVM made on first use and never updates: unsetting a
+ * variable here does not change it (prod D42).
  */
 public final class Environ {
     private Environ() {
@@ -13,6 +13,11 @@ public final class Environ {
     /** The variable's value in libc's environment now, or null when unset. */
     public static String get(String name) {
         return LibC.INSTANCE.getenv(name);
+    }
+
+    /** This process's real user id ({@code getuid(2)}; it cannot fail). */
+    public static int uid() {
+        return LibC.INSTANCE.getuid();
     }
 
     /** Removes the variable from libc's environment ({@code unsetenv(3)}): 0, or the errno (EINVAL). */

@@ -44,6 +44,7 @@ public interface LibC {
     /** libc's environment (what native code and children exec'd through libc see), not Java's snapshot. */
     String getenv(String name);
     int unsetenv(String name);
+    int getuid();
 
     /** The bound library: one per process. */
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
