@@ -104,7 +104,10 @@ public final class HandOverExample {
                     return;
                 }
                 String pong = "pong " + words[1] + " " + who + "\n";
-                if (words.length > 2 && untilHandOver != null) untilHandOver.add(() -> s.end(pong));
+                if (words.length > 2 && untilHandOver != null) {
+                    out.accept(role + ": holding the answer to ping " + words[1] + " until the hand-over");
+                    untilHandOver.add(() -> s.end(pong));
+                }
                 else if (delayMs > 0) loop.setTimeout(() -> s.end(pong), delayMs);
                 else s.end(pong);
             });
