@@ -189,6 +189,31 @@ class PeerCredentialsTest {
         assertEquals(0, server.peersRefused());
     }
 
+    /** The README's command: the example's output, line by line. */
+    @Test
+    void theExampleServesItsOwnUserAndRefusesNobody() {
+        requireRootAndPython();
+        ChildProcess example = kit.closeWithKit(ChildProcess.start("example", kit.dir(),
+                ChildProcess.javaCommand(io.usocket.examples.PeerCredentialsExample.class)));
+        ChildProcess.Result result = example.finish(Duration.ofSeconds(50));
+        assertEquals(0, result.exitCode(), result.stderr());
+        long pid = example.process.pid();
+        List<String> expected = List.of(
+                "server: listening; serving uid 0 only",
+                "server: accepted pid " + pid + ", uid 0, gid 0",
+                "client: connected to pid " + pid + ", uid 0",
+                "client in this process \\(pid " + pid + "\\): 'welcome, pid " + pid + "'",
+                "server: refused pid (\\d+), uid 65534 \\(not uid 0\\)",
+                "peer as nobody \\(pid (\\d+)\\): the server closed the connection unread",
+                "server: 1 connection\\(s\\) refused");
+        assertEquals(expected.size(), result.stdout().size(), String.join("\n", result.stdout()));
+        for (int i = 0; i < expected.size(); i++) {
+            assertTrue(result.stdout().get(i).matches(expected.get(i)), result.stdout().get(i) + " !~ " + expected.get(i));
+        }
+        String refused = result.stdout().get(4).replaceAll("\\D+(\\d+).*", "$1");
+        assertTrue(result.stdout().get(5).contains("(pid " + refused + ")"), "the refused pid is the nobody peer's");
+    }
+
     /** A socket path a process of another uid can reach: the kit's directory made traversable. */
     private String publicPath() throws Exception {
         Files.setPosixFilePermissions(kit.dir(), PosixFilePermissions.fromString("rwx--x--x"));
