@@ -44,8 +44,6 @@ public class UServer extends EventEmitter {
     private volatile int maxConnections;
     /** Installed by verifyPeer; null: every peer is accepted (prod D41). */
     private volatile PeerVerifier peerVerifier;
-    /** Set by a hand-over: our copy of the listening socket may close, but the file is no longer ours to unlink (prod D45). */
-    private volatile boolean keepFile;
 
     /** A server on the default loop. Node: {@code net.createServer()}. */
     public UServer() {
@@ -313,7 +311,7 @@ public class UServer extends EventEmitter {
         watching = false;
         UnixSockets.close(fd);
         fd = -1;
-        if (ownsFile && !keepFile) LibC.INSTANCE.unlink(LibC.cPath(path));
+        if (ownsFile) LibC.INSTANCE.unlink(LibC.cPath(path));
         ownsFile = false;
         loop.removeHandle(io);
     }
@@ -382,9 +380,9 @@ public class UServer extends EventEmitter {
         return fd;
     }
 
-    /** Closing will not unlink the socket file: another process now serves it (prod D45). */
+    /** Closing will not unlink the socket file: another process now serves it (loop thread; prod D45). */
     void keepSocketFile() {
-        keepFile = true;
+        ownsFile = false;
     }
 
     /** Node: {@code server.ref()}. */
