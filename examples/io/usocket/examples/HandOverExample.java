@@ -41,6 +41,7 @@ public final class HandOverExample {
     private HandOverExample() {
     }
 
+    /** No arguments: the launcher and client; {@code old <dir>} / {@code new <dir>}: a server process. */
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("old")) runOld(Path.of(args[1]));
         else if (args.length == 2 && args[0].equals("new")) runNew(Path.of(args[1]));
@@ -139,8 +140,11 @@ public final class HandOverExample {
      * connect failed) or lost (closed without a whole answer).
      */
     public static final class Client {
+        /** Connections started. */
         public final AtomicInteger attempted = new AtomicInteger();
+        /** Connections whose connect failed (ECONNREFUSED, ENOENT, ...). */
         public final AtomicInteger refused = new AtomicInteger();
+        /** Connections that closed without a whole answer. */
         public final AtomicInteger lost = new AtomicInteger();
         /** Answers by role ("old", "new"). */
         public final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
@@ -150,6 +154,7 @@ public final class HandOverExample {
         private final CompletableFuture<Void> stopped = new CompletableFuture<>();
         private int open;
 
+        /** A client of the server at {@code path}, on {@code loop} (which must keep running). */
         public Client(EventLoop loop, String path) {
             this.loop = loop;
             this.path = path;

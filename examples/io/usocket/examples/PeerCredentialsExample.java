@@ -35,6 +35,7 @@ public final class PeerCredentialsExample {
     private PeerCredentialsExample() {
     }
 
+    /** Runs the server and both clients. */
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("usocket-peercred");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x")); // others may reach the socket

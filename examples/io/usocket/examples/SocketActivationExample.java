@@ -36,6 +36,7 @@ public final class SocketActivationExample {
     private SocketActivationExample() {
     }
 
+    /** No arguments: starts the activator and is the client; {@code serve}: the activated service. */
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && args[0].equals("serve")) serve(SocketActivation.listenFds());
         else launchAndConnect();

@@ -19,6 +19,7 @@ public final class ActivatedServerMain {
     private ActivatedServerMain() {
     }
 
+    /** Run by systemd-socket-activate with the listening fds from 3. */
     public static void main(String[] args) throws Exception {
         // Java copies the environment the first time anything reads it (a framework, a logger: usually
         // before main gets here); from then on its copy never changes. Take that copy first, as
