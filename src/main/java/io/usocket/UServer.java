@@ -55,6 +55,8 @@ public class UServer extends EventEmitter implements AutoCloseable {
     private boolean watching;
     private boolean backingOff;
     private volatile int maxConnections;
+    /** Installed by verifyPeer; null: every peer is accepted (prod D41). */
+    private volatile PeerVerifier peerVerifier;
 
     /** A server on the default loop. Node: {@code net.createServer()}. */
     public UServer() {
@@ -253,7 +255,11 @@ public class UServer extends EventEmitter implements AutoCloseable {
                 emit("drop");
                 continue;
             }
+            PeerCredentials creds = PeerCredentials.of(cfd);
+            PeerVerifier verifier = peerVerifier;
+            if (verifier != null && !verifier.admit(this, cfd, creds)) continue;
             USocket socket = new USocket(loop, cfd, this, connectionOptions);
+            socket.peerCredentials = creds;
             connections.add(socket);
             emit("connection", socket);
         }
@@ -430,10 +436,38 @@ public class UServer extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * Node: {@code server.ref()}.
-     *
-     * @return this server
+     * Keeps only the connections whose peer passes {@code check}: right after accept, before
+     * {@code 'connection'}, the peer's {@link PeerCredentials} (SO_PEERCRED) are given to
+     * {@code check}; a connection it refuses is closed at once (the peer reads EOF), counted in
+     * {@link #peersRefused()} and announced with {@code 'drop'} (its argument: the refused
+     * {@code PeerCredentials}), as Node drops connections over {@code maxConnections}. A peer
+     * whose credentials the kernel cannot give is refused without asking {@code check}. A check
+     * that throws refuses the connection, then the exception reaches the loop's uncaught-exception
+     * handling. {@code null} removes the check. Any thread; it applies to connections accepted
+     * afterwards. Node has no equivalent (prod D41).
      */
+    public UServer verifyPeer(java.util.function.Predicate<PeerCredentials> check) {
+        this.peerVerifier = check == null ? null : new PeerVerifier(check);
+        return this;
+    }
+
+    /** How many connections the current {@link #verifyPeer} check has refused. Any thread. */
+    public long peersRefused() {
+        PeerVerifier v = peerVerifier;
+        return v == null ? 0 : v.refused();
+    }
+
+    /** The listening descriptor while listening, else -1 (loop thread): for {@link HandOver}. */
+    int listeningFd() {
+        return fd;
+    }
+
+    /** Closing will not unlink the socket file: another process now serves it (loop thread; prod D45). */
+    void keepSocketFile() {
+        ownsFile = false;
+    }
+
+    /** Node: {@code server.ref()}. */
     public UServer ref() {
         io.setRef(true);
         return this;

@@ -78,6 +78,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
     // Made on first use: an accepted socket never connects, and few sockets set a timeout.
     private SocketConnector connector;
     private IdleTimeout idleTimeout;
+    /** Read once when the connection is made (accept, connect, adoption): prod D40. */
+    volatile PeerCredentials peerCredentials;
 
     /** An unconnected socket on the default loop; call {@link #connect}. Node: {@code new net.Socket()}. */
     public USocket() {
@@ -190,6 +192,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             throw new InvalidArgumentException("ERR_INVALID_FD", "The \"fd\" argument must be a valid file descriptor. Received " + fd);
         }
         this.connected = true;
+        this.peerCredentials = PeerCredentials.of(fd);
         loop.onLoop(() -> {
             attach(fd);
             updateInterest();
@@ -242,6 +245,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         if (destroyed) return;
         connecting = false;
         connected = true;
+        peerCredentials = PeerCredentials.of(fd);
         touch();
         emit("connect");
         emit("connected");
@@ -249,6 +253,16 @@ public class USocket extends EventEmitter implements AutoCloseable {
         if (destroyed) return;
         emit("ready");
         updateInterest();
+    }
+
+    /**
+     * The peer's pid, uid and gid as the kernel recorded them when the connection was made
+     * (SO_PEERCRED, read once: at accept for a server's connection, at connect, or when an fd
+     * was adopted); null before the socket is connected, or when the kernel has none. Stays
+     * readable after close. Any thread. Node has no equivalent (prod D40).
+     */
+    public PeerCredentials peerCredentials() {
+        return peerCredentials;
     }
 
     // ---- I/O from the loop ----

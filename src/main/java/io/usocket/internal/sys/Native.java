@@ -51,6 +51,10 @@ final class Native {
         long recvmsg(int fd, long msghdr, int flags);
         int chmod(@In byte[] path, int mode);
         int unlink(@In byte[] path);
+        /** libc's environment (what native code and children exec'd through libc see), not Java's copy. */
+        String getenv(String name);
+        int unsetenv(String name);
+        int getuid();
     }
 
     /** The bound library: one per process. */

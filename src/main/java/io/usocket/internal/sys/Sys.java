@@ -26,6 +26,7 @@ public final class Sys {
     public static final int SO_ERROR = 4;
     public static final int SO_ACCEPTCONN = 30;
     public static final int SO_TYPE = 3;
+    public static final int SO_PEERCRED = 17;
     public static final int SCM_RIGHTS = 1;
     public static final int MSG_CTRUNC = 0x8;
     public static final int MSG_DONTWAIT = 0x40;

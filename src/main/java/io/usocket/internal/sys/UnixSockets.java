@@ -10,6 +10,9 @@ public final class UnixSockets {
     /** getsockopt's value and length, reused: these run on loop threads, once per connect. */
     private static final ThreadLocal<NativeBuffer> OPTION = ThreadLocal.withInitial(() -> new NativeBuffer(8));
 
+    /** struct ucred (pid, uid, gid: three 32-bit ints) and, after it, its length for getsockopt. */
+    private static final ThreadLocal<NativeBuffer> UCRED = ThreadLocal.withInitial(() -> new NativeBuffer(16));
+
     private UnixSockets() {
     }
 
@@ -51,6 +54,24 @@ public final class UnixSockets {
         NativeBuffer b = OPTION.get();
         b.buf.putInt(4, 4);
         return LIBC.getsockopt(fd, Sys.SOL_SOCKET, name, b.address, b.address + 4) == 0 ? b : null;
+    }
+
+    /**
+     * The credentials the kernel recorded for the peer of a connected unix socket (SO_PEERCRED:
+     * the connecting process at connect(), the listening one at listen()), as {@code {pid, uid,
+     * gid}}; null when the kernel has none (not a socket: ENOTSOCK, EBADF; not a unix socket).
+     */
+    public static int[] peerCredentials(int fd) {
+        NativeBuffer b = UCRED.get();
+        b.buf.putInt(12, 12);
+        if (LIBC.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_PEERCRED, b.address, b.address + 12) != 0) return null;
+        if (b.buf.getInt(12) < 12) return null;
+        return new int[] {b.buf.getInt(0), b.buf.getInt(4), b.buf.getInt(8)};
+    }
+
+    /** Sets FD_CLOEXEC on {@code fd} (leaving its status flags alone): 0, or the errno (EBADF). */
+    public static int setCloexec(int fd) {
+        return LIBC.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC) == 0 ? 0 : LibC.errno();
     }
 
     /** Whether {@code fd} is a socket in the listening state (SO_ACCEPTCONN). */
