@@ -55,7 +55,12 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
         LoopThreads.runAndWait(loop, inbox::attach);
     }
 
-    /** A blocking view of {@code socket} (connected or connecting) with the default bound. May be called on any thread. */
+    /**
+     * A blocking view of {@code socket} (connected or connecting) with the default bound. May be called on any thread.
+     *
+     * @param socket the socket to read and write through
+     * @return the blocking view
+     */
     public static BlockingSocket of(USocket socket) {
         return of(socket, DEFAULT_MAX_BUFFERED_BYTES);
     }
@@ -64,6 +69,9 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
      * A blocking view of {@code socket} that lets at most about {@code maxBufferedBytes} received
      * bytes wait for the reader before pausing the socket. May be called on any thread.
      *
+     * @param socket the socket to read and write through
+     * @param maxBufferedBytes the bound of received bytes not yet read, at least 1
+     * @return the blocking view
      * @throws InvalidArgumentException {@code ERR_OUT_OF_RANGE} when the bound is below 1
      */
     public static BlockingSocket of(USocket socket, int maxBufferedBytes) {
@@ -78,6 +86,9 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
      * Connects a new socket on {@code loop} to {@code path} and returns its blocking view once
      * connected. Node equivalent: {@code await events.once(net.connect(path), 'connect')}.
      *
+     * @param loop the loop the new socket runs on
+     * @param path the path of the unix socket to connect to
+     * @return the blocking view of the connected socket
      * @throws USocketException the connect error ({@code ENOENT}, {@code ECONNREFUSED}, ...)
      */
     public static BlockingSocket connect(EventLoop loop, String path) {
@@ -88,7 +99,11 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
         return view;
     }
 
-    /** The socket behind this view, for its events, state and non-blocking methods. */
+    /**
+     * The socket behind this view, for its events, state and non-blocking methods.
+     *
+     * @return the socket
+     */
     public USocket socket() {
         return socket;
     }
@@ -99,6 +114,7 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
      * The next message (bytes and the fds that came with them), waiting for it; null at the end.
      * Node equivalent: one step of {@code for await (const chunk of socket)}.
      *
+     * @return the next message, or null once the peer has ended
      * @throws USocketException the socket's error, or {@code ERR_STREAM_PREMATURE_CLOSE}
      */
     public Message read() {
@@ -137,7 +153,11 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
         };
     }
 
-    /** Received bytes waiting for {@link #read()} (not counting those still in the socket). */
+    /**
+     * Received bytes waiting for {@link #read()} (not counting those still in the socket).
+     *
+     * @return how many bytes are buffered
+     */
     public int bufferedBytes() {
         return inbox.bytes();
     }
@@ -148,6 +168,7 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
      * Writes {@code data} and returns once it is handed to the kernel (the write's callback).
      * Node equivalent: {@code await promisify(socket.write).call(socket, data)}.
      *
+     * @param data the bytes to write
      * @throws USocketException the write's error ({@code EPIPE}, {@code ECONNRESET}, write after end, ...)
      */
     public void write(byte[] data) {
@@ -155,13 +176,21 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
         await(Promises.write(socket, data), "write");
     }
 
-    /** {@link #write(byte[])} of UTF-8 text. */
+    /**
+     * {@link #write(byte[])} of UTF-8 text.
+     *
+     * @param data the text to write
+     */
     public void write(String data) {
         LoopThreads.checkMayBlock(loop, "BlockingSocket.write");
         await(Promises.write(socket, data), "write");
     }
 
-    /** {@link #write(byte[])} of bytes with fds; when it returns the fds are in the kernel and yours to close. */
+    /**
+     * {@link #write(byte[])} of bytes with fds; when it returns the fds are in the kernel and yours to close.
+     *
+     * @param msg the bytes and fds to write
+     */
     public void write(Message msg) {
         LoopThreads.checkMayBlock(loop, "BlockingSocket.write");
         await(Promises.write(socket, msg), "write");

@@ -46,6 +46,11 @@ public final class Event<T> {
     /**
      * A key for an event of any {@link EventEmitter}, for your own emitters and events.
      * Node equivalent: the event name string.
+     *
+     * @param <T> the payload type
+     * @param name the event's name
+     * @param type the payload type its listeners receive ({@code Void.class} for none)
+     * @return the key
      */
     public static <T> Event<T> of(String name, Class<T> type) {
         return new Event<>(name, type, EventEmitter.class, false, "Event(" + name + ")");
@@ -56,17 +61,29 @@ public final class Event<T> {
         return new Event<>(name, type, owner, checked, owner.getSimpleName() + "." + constant);
     }
 
-    /** The event's name, as the string API knows it ({@code "data"}). */
+    /**
+     * The event's name, as the string API knows it ({@code "data"}).
+     *
+     * @return the event's name
+     */
     public String name() {
         return name;
     }
 
-    /** The payload type its listeners receive ({@code Void.class} for none). */
+    /**
+     * The payload type its listeners receive ({@code Void.class} for none).
+     *
+     * @return the payload type
+     */
     public Class<T> type() {
         return type;
     }
 
-    /** The kind of emitter that emits it; adding a listener on another kind is refused. */
+    /**
+     * The kind of emitter that emits it; adding a listener on another kind is refused.
+     *
+     * @return the emitter type
+     */
     public Class<? extends EventEmitter> emitterType() {
         return owner;
     }

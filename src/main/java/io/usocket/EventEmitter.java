@@ -494,6 +494,10 @@ public class EventEmitter {
      * Node equivalent: {@code emitter.on(eventName, listener)} with a typed key, so the
      * listener's parameter type is checked by the compiler ({@code s -> s.write("hi")} compiles).
      *
+     * @param <T> the payload type
+     * @param event the event's key
+     * @param listener the listener, given the event's payload
+     * @return this emitter
      * @throws InvalidArgumentException {@code ERR_INVALID_ARG_VALUE} for a key of another emitter kind
      */
     public <T> EventEmitter on(Event<T> event, Consumer<T> listener) {
@@ -501,40 +505,84 @@ public class EventEmitter {
         return on(event.name(), (Consumer<Object>) typed(event, listener));
     }
 
-    /** Node equivalent: {@code emitter.on(eventName, () => ...)}: a listener that ignores the payload. */
+    /**
+     * Node equivalent: {@code emitter.on(eventName, () => ...)}: a listener that ignores the payload.
+     *
+     * @param event the event's key
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter on(Event<?> event, Runnable listener) {
         event.checkEmitter(this);
         return on(event.name(), listener);
     }
 
-    /** Node equivalent: {@code emitter.once(eventName, listener)} with a typed key. */
+    /**
+     * Node equivalent: {@code emitter.once(eventName, listener)} with a typed key.
+     *
+     * @param <T> the payload type
+     * @param event the event's key
+     * @param listener the listener, given the event's payload
+     * @return this emitter
+     */
     public <T> EventEmitter once(Event<T> event, Consumer<T> listener) {
         event.checkEmitter(this);
         return once(event.name(), (Consumer<Object>) typed(event, listener));
     }
 
-    /** Node equivalent: {@code emitter.once(eventName, () => ...)}. */
+    /**
+     * Node equivalent: {@code emitter.once(eventName, () => ...)}.
+     *
+     * @param event the event's key
+     * @param listener the listener
+     * @return this emitter
+     */
     public EventEmitter once(Event<?> event, Runnable listener) {
         event.checkEmitter(this);
         return once(event.name(), listener);
     }
 
-    /** Node equivalent: {@code emitter.off(eventName, listener)}: removes the latest copy of the same {@code listener} object. */
+    /**
+     * Node equivalent: {@code emitter.off(eventName, listener)}: removes the latest copy of the same {@code listener} object.
+     *
+     * @param <T> the payload type
+     * @param event the event's key
+     * @param listener the listener to remove
+     * @return this emitter
+     */
     public <T> EventEmitter off(Event<T> event, Consumer<T> listener) {
         return off(event.name(), (Consumer<Object>) typed(event.registered(this, listener)));
     }
 
-    /** Node equivalent: {@code emitter.off(eventName, listener)}. */
+    /**
+     * Node equivalent: {@code emitter.off(eventName, listener)}.
+     *
+     * @param event the event's key
+     * @param listener the listener to remove
+     * @return this emitter
+     */
     public EventEmitter off(Event<?> event, Runnable listener) {
         return off(event.name(), listener);
     }
 
-    /** Node equivalent: {@code emitter.emit(eventName, arg)}, for your own typed events. */
+    /**
+     * Node equivalent: {@code emitter.emit(eventName, arg)}, for your own typed events.
+     *
+     * @param <T> the payload type
+     * @param event the event's key
+     * @param arg the listeners' argument
+     * @return whether the event had listeners
+     */
     public <T> boolean emit(Event<T> event, T arg) {
         return emit(event.name(), arg);
     }
 
-    /** Node equivalent: {@code emitter.listenerCount(eventName)}. */
+    /**
+     * Node equivalent: {@code emitter.listenerCount(eventName)}.
+     *
+     * @param event the event's key
+     * @return how many listeners {@code event} has
+     */
     public int listenerCount(Event<?> event) {
         return listenerCount(event.name());
     }
@@ -544,12 +592,24 @@ public class EventEmitter {
      * first argument the next time it is emitted, or completed exceptionally by an
      * {@code 'error'} emitted first (unless {@code name} is {@code 'error'}). See
      * {@link Promises#once(EventEmitter, String)}.
+     *
+     * @param <T> the type of the event's first argument
+     * @param emitter the emitter to listen to
+     * @param name the event's name
+     * @return the future
      */
     public static <T> java.util.concurrent.CompletableFuture<T> once(EventEmitter emitter, String name) {
         return Promises.once(emitter, name);
     }
 
-    /** Node equivalent: {@code events.once(emitter, name)} with a typed key. See {@link Promises#once(EventEmitter, Event)}. */
+    /**
+     * Node equivalent: {@code events.once(emitter, name)} with a typed key. See {@link Promises#once(EventEmitter, Event)}.
+     *
+     * @param <T> the payload type
+     * @param emitter the emitter to listen to
+     * @param event the event's key
+     * @return the future
+     */
     public static <T> java.util.concurrent.CompletableFuture<T> once(EventEmitter emitter, Event<T> event) {
         return Promises.once(emitter, event);
     }

@@ -65,13 +65,22 @@ public final class HandOver extends EventEmitter {
      * closed (the servers' socket files are left in place: the new process serves them) and the
      * servers emit {@code 'close'} once their open connections have ended. Any thread.
      *
+     * @param controlPath the path of the control socket to create
+     * @param servers the listening servers to offer, sharing one loop
+     * @return the old side's object, for its events and {@link #close()}
      * @throws InvalidArgumentException {@code ERR_INVALID_ARG_VALUE} for no servers, or servers on different loops
      */
     public static HandOver serve(String controlPath, UServer... servers) {
         return serve(controlPath, List.of(servers));
     }
 
-    /** {@link #serve(String, UServer...)} with a list: the fds go over in this order. */
+    /**
+     * {@link #serve(String, UServer...)} with a list: the fds go over in this order.
+     *
+     * @param controlPath the path of the control socket to create
+     * @param servers the listening servers to offer, sharing one loop
+     * @return the old side's object, for its events and {@link #close()}
+     */
     public static HandOver serve(String controlPath, List<UServer> servers) {
         if (controlPath == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"controlPath\" argument must be of type string. Received null");
         return new HandOver(controlPath, servers);
@@ -80,6 +89,9 @@ public final class HandOver extends EventEmitter {
     /**
      * Who may take the sockets, decided from the connecting process's credentials; default: a
      * process of this process's user id. Any thread.
+     *
+     * @param check true for the credentials of a process that may take the sockets
+     * @return this object
      */
     public HandOver takers(Predicate<PeerCredentials> check) {
         if (check == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"check\" argument must be a Predicate. Received null");
@@ -95,7 +107,11 @@ public final class HandOver extends EventEmitter {
         });
     }
 
-    /** The control socket's path (as given). */
+    /**
+     * The control socket's path (as given).
+     *
+     * @return the control socket's path
+     */
     public String controlPath() {
         return control.address();
     }
@@ -158,7 +174,13 @@ public final class HandOver extends EventEmitter {
 
     // ---- the new process's half ----
 
-    /** {@link #take(String, List, Consumer)} for one server. */
+    /**
+     * {@link #take(String, List, Consumer)} for one server.
+     *
+     * @param controlPath the path of the old process's control socket
+     * @param server the new, not listening server to serve the received socket
+     * @param cb runs once on the server's loop: with null on success, else with the error
+     */
     public static void take(String controlPath, UServer server, Consumer<Throwable> cb) {
         take(controlPath, List.of(server), cb);
     }
@@ -172,6 +194,10 @@ public final class HandOver extends EventEmitter {
      * closed its copies (or went away after this one was accepting), or with the error
      * ({@code ERR_HANDOVER}, or the connect error such as {@code ENOENT}); after an error no
      * server listens and every received fd is closed. Any thread.
+     *
+     * @param controlPath the path of the old process's control socket
+     * @param servers the new, not listening servers to serve the received sockets, sharing one loop
+     * @param cb runs once on the servers' loop: with null on success, else with the error
      */
     public static void take(String controlPath, List<UServer> servers, Consumer<Throwable> cb) {
         if (controlPath == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"controlPath\" argument must be of type string. Received null");

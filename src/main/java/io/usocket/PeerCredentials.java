@@ -26,12 +26,20 @@ public record PeerCredentials(int pid, int uid, int gid) {
         return c == null ? null : new PeerCredentials(c[0], c[1], c[2]);
     }
 
-    /** The uid as Linux prints it (unsigned: {@code nobody} is 65534, an unmapped id 4294967295). */
+    /**
+     * The uid as Linux prints it (unsigned: {@code nobody} is 65534, an unmapped id 4294967295).
+     *
+     * @return the uid, unsigned
+     */
     public long uidUnsigned() {
         return Integer.toUnsignedLong(uid);
     }
 
-    /** The gid, unsigned (see {@link #uidUnsigned()}). */
+    /**
+     * The gid, unsigned (see {@link #uidUnsigned()}).
+     *
+     * @return the gid, unsigned
+     */
     public long gidUnsigned() {
         return Integer.toUnsignedLong(gid);
     }

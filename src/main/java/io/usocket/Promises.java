@@ -36,6 +36,11 @@ public final class Promises {
      * removed when it settles, or when it is cancelled. An event emitted before this call is not
      * seen. Node equivalent: {@code await events.once(emitter, name)} (which resolves with the
      * array of arguments; Java's listeners take one).
+     *
+     * @param <T> the type of the event's first argument
+     * @param emitter the emitter to listen to
+     * @param name the event's name
+     * @return the future
      */
     @SuppressWarnings("unchecked")
     public static <T> CompletableFuture<T> once(EventEmitter emitter, String name) {
@@ -61,7 +66,14 @@ public final class Promises {
         return f;
     }
 
-    /** {@link #once(EventEmitter, String)} with a typed key: {@code Promises.once(server, UServer.CONNECTION)} is a {@code CompletableFuture<USocket>}. */
+    /**
+     * {@link #once(EventEmitter, String)} with a typed key: {@code Promises.once(server, UServer.CONNECTION)} is a {@code CompletableFuture<USocket>}.
+     *
+     * @param <T> the payload type
+     * @param emitter the emitter to listen to
+     * @param event the event's key
+     * @return the future
+     */
     public static <T> CompletableFuture<T> once(EventEmitter emitter, Event<T> event) {
         event.checkEmitter(emitter);
         return once(emitter, event.name());
@@ -77,6 +89,9 @@ public final class Promises {
      * completes (next tick) normally if both sides had finished, else with
      * {@code ERR_STREAM_PREMATURE_CLOSE}. Node equivalent: {@code stream.finished(socket)}
      * ({@code require('stream/promises').finished}).
+     *
+     * @param socket the socket to watch
+     * @return the future
      */
     public static CompletableFuture<Void> finished(USocket socket) {
         CompletableFuture<Void> f = future(socket);
@@ -138,6 +153,10 @@ public final class Promises {
      * Connects {@code socket} to {@code path}; completes with the socket at {@code 'connect'}, or
      * exceptionally with the connect error ({@code ENOENT}, {@code ECONNREFUSED}, ...). Node
      * equivalent: {@code socket.connect(path); await events.once(socket, 'connect')}.
+     *
+     * @param socket the socket to connect
+     * @param path the path of the unix socket to connect to
+     * @return a future of {@code socket}, once connected
      */
     public static CompletableFuture<USocket> connect(USocket socket, String path) {
         CompletableFuture<Void> connected = once(socket, USocket.CONNECT);
@@ -150,7 +169,13 @@ public final class Promises {
         return connected.thenApply(v -> socket);
     }
 
-    /** A new socket on {@code loop} connected to {@code path}: {@link #connect(USocket, String)}. Node: {@code net.connect(path)}. */
+    /**
+     * A new socket on {@code loop} connected to {@code path}: {@link #connect(USocket, String)}. Node: {@code net.connect(path)}.
+     *
+     * @param loop the loop the new socket runs on
+     * @param path the path of the unix socket to connect to
+     * @return a future of the new socket, once connected
+     */
     public static CompletableFuture<USocket> connect(EventLoop loop, String path) {
         return connect(new USocket(loop), path);
     }
@@ -159,6 +184,10 @@ public final class Promises {
      * Completes once {@code data} is handed to the kernel, exceptionally with the write's error
      * ({@code EPIPE}, {@code ECONNRESET}, {@code write after end}, ...). Node equivalent:
      * {@code util.promisify(socket.write).call(socket, data)}.
+     *
+     * @param socket the socket to write to
+     * @param data the bytes to write
+     * @return the future
      */
     public static CompletableFuture<Void> write(USocket socket, byte[] data) {
         CompletableFuture<Void> f = future(socket);
@@ -166,14 +195,26 @@ public final class Promises {
         return f;
     }
 
-    /** {@link #write(USocket, byte[])} of UTF-8 text. Node: {@code promisify(socket.write)(string)}. */
+    /**
+     * {@link #write(USocket, byte[])} of UTF-8 text. Node: {@code promisify(socket.write)(string)}.
+     *
+     * @param socket the socket to write to
+     * @param data the text to write
+     * @return the future
+     */
     public static CompletableFuture<Void> write(USocket socket, String data) {
         CompletableFuture<Void> f = future(socket);
         socket.write(data, callback(f));
         return f;
     }
 
-    /** {@link #write(USocket, byte[])} of bytes and fds; the fds are yours again once it completes. usocket: {@code write({data, fds, callback})}. */
+    /**
+     * {@link #write(USocket, byte[])} of bytes and fds; the fds are yours again once it completes. usocket: {@code write({data, fds, callback})}.
+     *
+     * @param socket the socket to write to
+     * @param msg the bytes and fds to write
+     * @return the future
+     */
     public static CompletableFuture<Void> write(USocket socket, Message msg) {
         CompletableFuture<Void> f = future(socket);
         socket.write(msg, callback(f));
@@ -184,6 +225,9 @@ public final class Promises {
      * Ends the writable side; completes at {@code 'finish'} (everything written is in the kernel),
      * exceptionally with the error that stopped the socket first. Node equivalent:
      * {@code util.promisify(socket.end).call(socket)}.
+     *
+     * @param socket the socket to end
+     * @return the future
      */
     public static CompletableFuture<Void> end(USocket socket) {
         CompletableFuture<Void> f = future(socket);
@@ -191,7 +235,13 @@ public final class Promises {
         return f;
     }
 
-    /** Writes {@code msg} (bytes and fds), then ends: {@link #end(USocket)}. usocket: {@code socket.end({data, fds}, cb)}. */
+    /**
+     * Writes {@code msg} (bytes and fds), then ends: {@link #end(USocket)}. usocket: {@code socket.end({data, fds}, cb)}.
+     *
+     * @param socket the socket to end
+     * @param msg the last bytes and fds to write
+     * @return the future
+     */
     public static CompletableFuture<Void> end(USocket socket, Message msg) {
         CompletableFuture<Void> f = future(socket);
         socket.end(msg, callback(f));
@@ -204,12 +254,22 @@ public final class Promises {
      * Listens on {@code path}; completes with the server at {@code 'listening'}, exceptionally
      * with the listen error ({@code EADDRINUSE}, ...). Node equivalent:
      * {@code server.listen(path); await events.once(server, 'listening')}.
+     *
+     * @param server the server to start
+     * @param path the path to listen on
+     * @return a future of {@code server}, once listening
      */
     public static CompletableFuture<UServer> listen(UServer server, String path) {
         return listen(server, new ListenOptions().path(path));
     }
 
-    /** {@link #listen(UServer, String)} with options (path, fd, backlog, modes). */
+    /**
+     * {@link #listen(UServer, String)} with options (path, fd, backlog, modes).
+     *
+     * @param server the server to start
+     * @param options where and how to listen
+     * @return a future of {@code server}, once listening
+     */
     public static CompletableFuture<UServer> listen(UServer server, ListenOptions options) {
         CompletableFuture<Void> listening = once(server, UServer.LISTENING);
         try {
@@ -225,6 +285,9 @@ public final class Promises {
      * Closes the server; completes at its {@code 'close'} (after its last connection closed),
      * exceptionally with {@code ERR_SERVER_NOT_RUNNING} when it was not listening. Node
      * equivalent: {@code util.promisify(server.close).call(server)}.
+     *
+     * @param server the server to close
+     * @return the future
      */
     public static CompletableFuture<Void> close(UServer server) {
         CompletableFuture<Void> f = future(server);

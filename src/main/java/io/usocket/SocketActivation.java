@@ -60,6 +60,7 @@ public final class SocketActivation {
      * call, or a library asking later, gets an empty list: the fds are handed out once, and their
      * owner is the caller. Thread-safe.
      *
+     * @return the passed fds, in order; empty when there are none for this process
      * @throws USocketException {@code ERR_SOCKET_ACTIVATION} when the variables are malformed
      *         ({@code LISTEN_PID} or {@code LISTEN_FDS} not a positive number, a name count that
      *         differs from {@code LISTEN_FDS}) or a passed fd is not open ({@code EBADF}): the
@@ -86,6 +87,9 @@ public final class SocketActivation {
      * Removes the activation variables from {@code builder}'s environment (which Java copies
      * from its startup snapshot, where {@link #listenFds()} could not remove them), so the child
      * cannot take this process's sockets for its own. Returns {@code builder}.
+     *
+     * @param builder the builder of the child process
+     * @return {@code builder}
      */
     public static ProcessBuilder scrub(ProcessBuilder builder) {
         Map<String, String> env = builder.environment();

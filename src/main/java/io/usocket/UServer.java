@@ -445,13 +445,20 @@ public class UServer extends EventEmitter implements AutoCloseable {
      * that throws refuses the connection, then the exception reaches the loop's uncaught-exception
      * handling. {@code null} removes the check. Any thread; it applies to connections accepted
      * afterwards. Node has no equivalent (prod D41).
+     *
+     * @param check true for the credentials of a peer to keep; null for no check
+     * @return this server
      */
     public UServer verifyPeer(java.util.function.Predicate<PeerCredentials> check) {
         this.peerVerifier = check == null ? null : new PeerVerifier(check);
         return this;
     }
 
-    /** How many connections the current {@link #verifyPeer} check has refused. Any thread. */
+    /**
+     * How many connections the current {@link #verifyPeer} check has refused. Any thread.
+     *
+     * @return the number of refused connections (0 without a check)
+     */
     public long peersRefused() {
         PeerVerifier v = peerVerifier;
         return v == null ? 0 : v.refused();
@@ -467,7 +474,11 @@ public class UServer extends EventEmitter implements AutoCloseable {
         ownsFile = false;
     }
 
-    /** Node: {@code server.ref()}. */
+    /**
+     * Node: {@code server.ref()}.
+     *
+     * @return this server
+     */
     public UServer ref() {
         io.setRef(true);
         return this;

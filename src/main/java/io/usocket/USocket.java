@@ -260,6 +260,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * (SO_PEERCRED, read once: at accept for a server's connection, at connect, or when an fd
      * was adopted); null before the socket is connected, or when the kernel has none. Stays
      * readable after close. Any thread. Node has no equivalent (prod D40).
+     *
+     * @return the peer's credentials, or null
      */
     public PeerCredentials peerCredentials() {
         return peerCredentials;
