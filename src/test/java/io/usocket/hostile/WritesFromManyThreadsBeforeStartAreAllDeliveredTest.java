@@ -21,6 +21,6 @@ class WritesFromManyThreadsBeforeStartAreAllDeliveredTest {
 
     @Test
     void fourThreadsWritingBeforeStartAreAllDeliveredInPerThreadOrder() throws Exception {
-        ConcurrentWriters.run(dir, 4, 5000, true);
+        ConcurrentWriters.run(dir, 4, 20000, true);
     }
 }
