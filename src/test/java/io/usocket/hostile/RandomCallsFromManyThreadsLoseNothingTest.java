@@ -165,7 +165,7 @@ class RandomCallsFromManyThreadsLoseNothingTest {
         if (loopThread == null) loopThread = loop.start();
         Thread lt = loopThread;
         Watchdog.checkThenClose(loop, Duration.ofSeconds(10), () -> {
-            Watchdog.assertLoopTurns(loop, Duration.ofSeconds(20), "after the calls");
+            Watchdog.assertLoopTurns(loop, lt, Duration.ofSeconds(20), "after the calls");
             Watchdog.assertEnds(lt, Duration.ofSeconds(60), "both sockets closed: " + log);
         });
 

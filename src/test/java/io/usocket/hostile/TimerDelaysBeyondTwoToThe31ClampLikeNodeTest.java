@@ -87,8 +87,9 @@ class TimerDelaysBeyondTwoToThe31ClampLikeNodeTest {
     void closeFromAnotherThreadReturnsWhileAnOverflowingIntervalIsPending() throws Exception {
         EventLoop loop = EventLoop.create();
         loop.setInterval(() -> { }, Long.MAX_VALUE);
-        loop.start();
-        Watchdog.assertLoopTurns(loop, Duration.ofSeconds(10), "with the interval pending");
+        Thread t = loop.start();
+        Watchdog.assertLoopTurns(loop, t, Duration.ofSeconds(10), "with the interval pending");
+        assertTrue(t.isAlive(), "a ref'd interval keeps the loop running");
         Watchdog.assertClosesWithin(loop, Duration.ofSeconds(10));
     }
 }
