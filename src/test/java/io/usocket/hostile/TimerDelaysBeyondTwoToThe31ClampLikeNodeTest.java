@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue item 5: a delay past 2^31−1 ms never overflows. Node's rule ({@code lib/internal/timers.js},
  * with a TimeoutOverflowWarning): {@code setTimeout}/{@code setInterval} with such a delay run
  * after 1 ms; {@code socket.setTimeout} truncates it to 2^31−1 ms (so in practice never fires).
- * Before the fix {@code now + delay} overflowed: the timer was always due, {@code runTimers}
+ * (Node 20, same program: the timeout fires at once, the interval ticks, no socket
+ * {@code 'timeout'}, the process exits.) Before the fix {@code now + delay} overflowed: the timer was always due, {@code runTimers}
  * never returned and {@code close()} hung.
  */
 @Tag("pending-core") // item 5: now + Long.MAX_VALUE overflows and wedges the loop
