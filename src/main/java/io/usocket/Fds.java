@@ -6,6 +6,7 @@ import io.usocket.internal.sys.NativeBuffer;
 import io.usocket.internal.sys.Sys;
 import java.io.Closeable;
 import java.io.File;
+import io.usocket.internal.sys.UnixPaths;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -91,7 +92,9 @@ public final class Fds {
      * POSIX: {@code open(path, O_RDONLY | O_CLOEXEC)}.
      *
      * @param path a path of the default file system; relative paths are resolved against the
-     *             process's working directory
+     *             process's working directory. Its name is encoded as the JDK encodes it
+     *             ({@code sun.jnu.encoding}), so it opens the file {@code java.nio.file.Files}
+     *             would (decisions D30); socket paths, given as strings, are UTF-8 like Node's.
      * @return the new descriptor, which the caller owns (close it with {@link #close})
      * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} if {@code path} is null or
      *                                  not of the default file system
@@ -143,9 +146,9 @@ public final class Fds {
                     "The \"options\" argument must be an array of OpenOption. Received null");
         }
         int flags = openFlags(options);
-        String name = path.toString();
-        int fd = LIBC.open(LibC.cPath(name), flags | Sys.O_CLOEXEC, 0666);
-        if (fd < 0) throw USocketException.system(LibC.errno(), "open", name);
+        // A Path is opened with the JDK's bytes for it, so it names the file java.nio would (decisions D30).
+        int fd = UnixPaths.open(path, flags | Sys.O_CLOEXEC, 0666);
+        if (fd < 0) throw USocketException.system(-fd, "open", path.toString());
         return fd;
     }
 

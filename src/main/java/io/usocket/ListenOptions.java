@@ -18,10 +18,12 @@ public final class ListenOptions {
     }
 
     /**
-     * The socket path, or {@code \0name} for a Linux abstract name.
+     * The socket path, or {@code \0name} for a Linux abstract name. Encoded as UTF-8 for every
+     * syscall on it (bind, the stale-socket check, chmod, unlink), as Node does, whatever the
+     * JVM's file-name encoding (decisions D30).
      *
      * @param path the socket file (a path, or an abstract name starting with {@code \0})
-     * @return the socket file's path
+     * @return these options
      */
     public ListenOptions path(String path) {
         this.path = path;

@@ -1,15 +1,11 @@
 package io.usocket;
 
 import io.usocket.internal.sys.Errno;
-import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.Sys;
 import io.usocket.internal.sys.UnixAddress;
+import io.usocket.internal.sys.UnixPaths;
 import io.usocket.internal.sys.UnixSockets;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -38,8 +34,6 @@ public class UServer extends EventEmitter implements AutoCloseable {
     /** {@code 'drop'}: a connection over {@link #maxConnections} was accepted and closed. Node: {@code server.on('drop')}. */
     public static final Event<Void> DROP = Event.of(UServer.class, "DROP", "drop", Void.class, false);
 
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
     private static final int BACKOFF_MS = 100;
 
     final EventLoop loop;
@@ -172,7 +166,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
         loop.addHandle(io);
         int err = UnixSockets.bind(fd, addr);
         if (err == Errno.EADDRINUSE && !addr.isAbstract && isStaleSocket(addr)) {
-            LibC.INSTANCE.unlink(LibC.cPath(path));
+            UnixPaths.unlink(path);
             err = UnixSockets.bind(fd, addr);
         }
         if (err == 0) err = UnixSockets.listen(fd, options.backlog);
@@ -184,7 +178,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
         if (ownsFile && (options.readableAll || options.writableAll)) {
             // libuv's uv_pipe_chmod: adds read/write for everyone to the file's mode, removes nothing
             int mode = fileMode(path) | (options.readableAll ? 0444 : 0) | (options.writableAll ? 0222 : 0);
-            LibC.INSTANCE.chmod(LibC.cPath(path), mode);
+            UnixPaths.chmod(path, mode);
         }
         updateWatch();
         loop.nextTick(() -> emit("listening"));
@@ -210,21 +204,14 @@ public class UServer extends EventEmitter implements AutoCloseable {
 
     /** The permission bits of the file at {@code path} (0600 if it cannot be read). */
     private static int fileMode(String path) {
-        try {
-            return (Integer) Files.getAttribute(Path.of(path), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-        } catch (IOException | RuntimeException e) {
-            return 0600;
-        }
+        int mode = UnixPaths.mode(path);   // not java.nio: its file-name encoding may differ (decisions D30)
+        return mode < 0 ? 0600 : mode & 07777;
     }
 
     /** A socket file that refuses connections: its server is gone (Node leaves it; decisions D4 reclaims it). */
     private static boolean isStaleSocket(UnixAddress addr) {
-        try {
-            int mode = (Integer) Files.getAttribute(Path.of(addr.path), "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if ((mode & S_IFMT) != S_IFSOCK) return false;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        int mode = UnixPaths.mode(addr.path);   // the same bytes as bind and unlink (decisions D30)
+        if (mode < 0 || (mode & UnixPaths.S_IFMT) != UnixPaths.S_IFSOCK) return false;
         return UnixSockets.nobodyBound(addr);
     }
 
@@ -370,7 +357,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
         watching = false;
         UnixSockets.close(fd);
         fd = -1;
-        if (ownsFile) LibC.INSTANCE.unlink(LibC.cPath(path));
+        if (ownsFile) UnixPaths.unlink(path);
         ownsFile = false;
         loop.removeHandle(io);
     }

@@ -45,12 +45,14 @@ final class Native {
         int connect(int fd, long addr, int len);
         int shutdown(int fd, int how);
         int getsockopt(int fd, int level, int name, long value, long lenAddr);
+        int setsockopt(int fd, int level, int name, long value, int len);
         long sendmsg(int fd, long msghdr, int flags);
         /** Sends straight from a Java array (pinned for the call, not copied): for large writes without fds. */
         long send(int fd, @Pinned @In ByteBuffer buf, long len, int flags);
         long recvmsg(int fd, long msghdr, int flags);
         int chmod(@In byte[] path, int mode);
         int unlink(@In byte[] path);
+        int statx(int dirfd, @In byte[] path, int flags, int mask, long statxbuf);
         /** libc's environment (what native code and children exec'd through libc see), not Java's copy. */
         String getenv(String name);
         int unsetenv(String name);

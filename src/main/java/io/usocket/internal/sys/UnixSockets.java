@@ -74,6 +74,16 @@ public final class UnixSockets {
         return LIBC.fcntl(fd, Sys.F_SETFD, Sys.FD_CLOEXEC) == 0 ? 0 : LibC.errno();
     }
 
+    /**
+     * Turns SO_PASSCRED on: the kernel then adds the sender's credentials to every message
+     * received (decisions D31: the receive buffer has room for them). 0, or the errno.
+     */
+    public static int setPassCred(int fd) {
+        NativeBuffer b = OPTION.get();
+        b.buf.putInt(0, 1);
+        return LIBC.setsockopt(fd, Sys.SOL_SOCKET, Sys.SO_PASSCRED, b.address, 4) == 0 ? 0 : LibC.errno();
+    }
+
     /** Whether {@code fd} is a socket in the listening state (SO_ACCEPTCONN). */
     public static boolean isListening(int fd) {
         NativeBuffer b = option(fd, Sys.SO_ACCEPTCONN);
