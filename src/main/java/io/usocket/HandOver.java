@@ -153,8 +153,8 @@ public final class HandOver extends EventEmitter {
             server.close(); // our copy only: the taker's keeps the socket and its queue
         }
         control.close();
+        emit("handover"); // before 'done' goes out: the taker hears of it only after our listeners ran
         s.end(DONE + "\n");
-        emit("handover");
     }
 
     private void aborted() {
