@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -73,6 +74,15 @@ public final class Common implements AfterEachCallback {
         return v -> {
             calls.incrementAndGet();
             fn.accept(v);
+        };
+    }
+
+    /** {@code common.mustCall(fn)} for a callback with two arguments ({@code getConnections}). */
+    public <A, B> BiConsumer<A, B> mustCall(BiConsumer<A, B> fn) {
+        AtomicInteger calls = count(caller(), 1, false);
+        return (a, b) -> {
+            calls.incrementAndGet();
+            fn.accept(a, b);
         };
     }
 
