@@ -8,14 +8,13 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Port of node's test-net-write-cb-on-destroy-before-connect.js, on a path: a write queued while
  * connecting is failed with ERR_SOCKET_CLOSED_BEFORE_CONNECTION when the socket is destroyed
- * first. Today's USocket fails it with another code (issue 9, item 7).
+ * first.
  */
 class TestNetWriteCbOnDestroyBeforeConnect {
     @RegisterExtension
@@ -24,7 +23,6 @@ class TestNetWriteCbOnDestroyBeforeConnect {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void destroyedWhileConnecting() {
         String path = kit.path("write-cb.sock");
         UServer server = new UServer(kit.loop());
