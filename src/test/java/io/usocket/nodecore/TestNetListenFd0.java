@@ -4,6 +4,7 @@ package io.usocket.nodecore;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.usocket.CodedError;
+import io.usocket.Fds;
 import io.usocket.ListenOptions;
 import io.usocket.SocketTestKit;
 import io.usocket.UServer;
@@ -14,9 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Port of node's test-net-listen-fd0.js: {@code listen({fd: 0})} on a descriptor that is not a
- * listening socket fails with an asynchronous EINVAL or ENOTSOCK {@code 'error'}, not a throw.
- * (fd 0 is the test JVM's stdin, which surefire makes a pipe.)
+ * Port of node's test-net-listen-fd0.js: {@code listen({fd})} on a descriptor that is not a
+ * socket fails with an asynchronous EINVAL or ENOTSOCK {@code 'error'}, not a throw. Node uses
+ * its stdin (fd 0), a pipe or tty; the port uses the read end of a pipe of its own instead: in
+ * the test JVM fd 0 is surefire's command channel, and {@code listen({fd})} makes the fd
+ * non-blocking before it finds out it cannot listen (as libuv's {@code uv_pipe_open} does),
+ * which breaks that channel.
  */
 class TestNetListenFd0 {
     @RegisterExtension
@@ -25,12 +29,14 @@ class TestNetListenFd0 {
     final Common common = new Common();
 
     @Test
-    void listenOnStdinFailsAsynchronously() {
+    void listenOnAPipeFailsAsynchronously() {
+        int[] pipe = Fds.pipe();
         UServer server = new UServer(kit.loop());
         server.on("connection", common.<USocket>mustNotCallArg());
-        server.listen(new ListenOptions().fd(0))
+        server.listen(new ListenOptions().fd(pipe[0]))
                 .on("error", common.mustCall((Throwable e) ->
                         assertTrue(List.of("EINVAL", "ENOTSOCK").contains(((CodedError) e).code()), e.toString())));
         kit.run();
+        for (int fd : pipe) if (Fds.isOpen(fd)) Fds.close(fd);
     }
 }
