@@ -40,7 +40,7 @@ class TestNetServerListenHandle {
         int fd = LibC.INSTANCE.socket(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0);
         assertTrue(fd >= 0, "socket: errno " + LibC.errno());
         UnixAddress addr = UnixAddress.of(path);
-        assertEquals(0, LibC.INSTANCE.bind(fd, addr.address(), addr.length()), "bind: errno " + LibC.errno());
+        assertEquals(0, LibC.INSTANCE.bind(fd, addr), "bind: errno " + LibC.errno());
         return fd;
     }
 
