@@ -42,6 +42,7 @@ final class SocketConnector {
             }
             socket.attach(fd);
         }
+
         int errno = UnixSockets.connect(socket.fd, addr);
         connectedAtOnce = errno == 0;
         awaitingPoll = errno == 0 || errno == Errno.EINPROGRESS;
@@ -58,11 +59,15 @@ final class SocketConnector {
         }
     }
 
-    /** EPOLLOUT while connecting: the connect finished, one way or the other. */
-    void onWritable() {
+    /** EPOLLOUT while connecting: the connect finished, one way or the other (libuv's uv__stream_connect). */
+    void onWritable(int ops) {
         if (!awaitingPoll) return;
         awaitingPoll = false;
-        int errno = connectedAtOnce ? 0 : UnixSockets.pendingError(socket.fd);
+        // An immediate connect needs no SO_ERROR unless the poll says something went wrong: a
+        // server that closed with us in its backlog resets us (ECONNRESET, never 'connect').
+        boolean trouble = (ops & (io.usocket.internal.sys.Sys.EPOLLERR | io.usocket.internal.sys.Sys.EPOLLHUP)) != 0;
+        int errno = connectedAtOnce && !trouble ? 0 : UnixSockets.pendingError(socket.fd);
+        if (errno == 0 && trouble) errno = Errno.ECONNRESET;
         if (errno != 0) fail(errno);
         else socket.onConnect();
     }
@@ -72,8 +77,9 @@ final class SocketConnector {
         return awaitingPoll;
     }
 
+    /** libuv reports a failed connect from the pending phase (uv__io_feed), never inside connect(). */
     private void fail(int errno) {
         USocketException err = USocketException.system(errno, "connect", socket.path());
-        socket.loop.execute(() -> socket.destroy(err));
+        socket.loop.pending(() -> socket.destroy(err));
     }
 }

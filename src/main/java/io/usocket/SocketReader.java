@@ -34,6 +34,13 @@ final class SocketReader {
     boolean waitingForFds;
     long bytesRead;
     StringDecoder decoder;
+    /**
+     * libuv's reading state (uv_read_start / uv_read_stop): started by Node's first
+     * {@code read(0)} (at accept, after connect unless paused, or by any read, resume or
+     * {@code 'readable'} listener); it stops at EOF. Only a reading stream keeps the loop alive
+     * (decisions D21).
+     */
+    boolean reading;
 
     SocketReader(USocket socket) {
         this.socket = socket;
@@ -168,6 +175,7 @@ final class SocketReader {
 
     /** Node's {@code readable.read([size])}. */
     byte[] read(Integer n) {
+        reading = true;
         if (n != null && n > highWaterMark) highWaterMark = nextPowerOfTwo(n);
         int requested = n == null ? -1 : n;
         if (requested != 0) emittedReadable = false;
@@ -202,6 +210,7 @@ final class SocketReader {
 
     /** usocket's {@code read(size, count)} (SPEC D7). */
     Message read(Integer size, Integer count) {
+        reading = true;
         // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
         if (size != null && size > highWaterMark) highWaterMark = nextPowerOfTwo(size);
         int length = buffer.length();
@@ -277,6 +286,7 @@ final class SocketReader {
             if (!Boolean.FALSE.equals(flowing)) resume();
         } else if ("readable".equals(event) && !endEmitted && !readableListening) {
             readableListening = true;
+            reading = true;
             needReadable = true;
             flowing = false;
             emittedReadable = false;

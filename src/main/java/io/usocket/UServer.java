@@ -39,7 +39,6 @@ public class UServer extends EventEmitter {
     private boolean ownsFile;
     private volatile boolean listening;
     private boolean paused;
-    private boolean watching;
     private boolean backingOff;
     private volatile int maxConnections;
 
@@ -104,6 +103,7 @@ public class UServer extends EventEmitter {
             if (listening) {
                 throw new InvalidStateException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");
             }
+            loop.checkOpen();
             listening = true;
         }
         if (cb != null) once("listening", cb);
@@ -146,7 +146,13 @@ public class UServer extends EventEmitter {
             LibC.INSTANCE.chmod(LibC.cPath(path), mode);
         }
         updateWatch();
-        loop.nextTick(() -> emit("listening"));
+        io.setActive(true);
+        loop.nextTick(this::emitListening);
+    }
+
+    /** Node's emitListeningNT: nothing once the server was closed meanwhile. */
+    private void emitListening() {
+        if (fd >= 0) emit("listening");
     }
 
     /**
@@ -164,7 +170,8 @@ public class UServer extends EventEmitter {
         fd = lfd;
         loop.addHandle(io);
         updateWatch();
-        loop.nextTick(() -> emit("listening"));
+        io.setActive(true);
+        loop.nextTick(this::emitListening);
     }
 
     /** The permission bits of the file at {@code path} (0600 if it cannot be read). */
@@ -194,13 +201,18 @@ public class UServer extends EventEmitter {
         loop.nextTick(() -> emit("error", err));
     }
 
+    /**
+     * One connection per readiness report, as node 20 does on a pipe server: a backlog of several
+     * clients is accepted over several turns, their other I/O in between (level-triggered epoll
+     * reports the listener again while the backlog is not empty).
+     */
     private void acceptAll() {
-        while (fd >= 0 && !paused) {
+        if (fd >= 0 && !paused) {
             int cfd = UnixSockets.accept(fd);
             if (cfd < 0) {
                 int errno = -cfd;
                 if (errno == Errno.EAGAIN) return;
-                if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) continue;
+                if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) return;
                 if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
                     backOff();
                     return;
@@ -212,7 +224,7 @@ public class UServer extends EventEmitter {
             if (max > 0 && connections.size() >= max) {
                 UnixSockets.close(cfd);
                 emit("drop");
-                continue;
+                return;
             }
             USocket socket = new USocket(loop, cfd, this, connectionOptions);
             connections.add(socket);
@@ -231,11 +243,9 @@ public class UServer extends EventEmitter {
     }
 
     private void updateWatch() {
-        boolean want = fd >= 0 && !paused && !backingOff;
-        if (want == watching) return;
-        if (want) loop.watch(fd, io, Sys.EPOLLIN);
-        else loop.unwatch(fd);
-        watching = want;
+        if (fd < 0) return;
+        boolean want = !paused && !backingOff;
+        loop.ioSet(io, fd, want ? Sys.EPOLLIN : 0);
     }
 
     void connectionClosed(USocket socket) {
@@ -301,12 +311,12 @@ public class UServer extends EventEmitter {
 
     private void releaseFd() {
         if (fd < 0) return;
-        if (watching) loop.unwatch(fd);
-        watching = false;
+        loop.ioClose(io, fd, true);
         UnixSockets.close(fd);
         fd = -1;
         if (ownsFile) LibC.INSTANCE.unlink(LibC.cPath(path));
         ownsFile = false;
+        io.setActive(false);
         loop.removeHandle(io);
     }
 
