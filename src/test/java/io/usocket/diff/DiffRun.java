@@ -1,0 +1,163 @@
+package io.usocket.diff;
+
+import io.usocket.diff.TraceComparer.Difference;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One differential run: scenarios {@code seed .. seed+count-1}, node run twice plain and once
+ * jittered (scenarios whose node traces differ are unstable: excluded and counted), Java run once,
+ * stable ones compared. {@link Result#report()} is the text written to target/diff-report.txt.
+ */
+final class DiffRun {
+    private static final Pattern HARNESS_LINE = Pattern.compile("^\\s*[-*]?\\s*Harness:\\s*`([^`]+)`", Pattern.MULTILINE);
+
+    /** One compared scenario. */
+    record Outcome(Scenario scenario, Trace node, Trace java, Difference diff, String explainedBy) {
+    }
+
+    /** All outcomes of a run plus the counts of what was excluded. */
+    record Result(long seed, int count, List<Outcome> compared, List<Long> unstable) {
+        long matched() {
+            return compared.stream().filter(o -> o.diff().matches()).count();
+        }
+
+        List<Outcome> mismatches() {
+            return compared.stream().filter(o -> !o.diff().matches()).toList();
+        }
+
+        List<Outcome> unexplained() {
+            return compared.stream().filter(o -> !o.diff().matches() && o.explainedBy() == null).toList();
+        }
+
+        double matchPercent() {
+            return compared.isEmpty() ? 100.0 : 100.0 * matched() / compared.size();
+        }
+
+        String summary() {
+            long hangs = compared.stream().filter(o -> o.diff().where().equals("HANG")).count();
+            long globalOnly = compared.stream().filter(o -> o.diff().where().equals("global")).count();
+            return String.format("diff: %d scenarios from seed %d, %d unstable on node (excluded), %d/%d match (%.1f%%), %d mismatches (%d only in the global interleaving, %d explained by docs/differences.md), %d hangs",
+                    count, seed, unstable.size(), matched(), compared.size(), matchPercent(), mismatches().size(),
+                    globalOnly, mismatches().size() - unexplained().size(), hangs);
+        }
+
+        /** Summary, mismatch kinds by frequency, then each mismatch with its first difference. */
+        String report() {
+            StringBuilder b = new StringBuilder(summary()).append("\n\n");
+            Map<String, List<Long>> kinds = new LinkedHashMap<>();
+            for (Outcome o : mismatches()) kinds.computeIfAbsent(o.diff().kind(), k -> new ArrayList<>()).add(o.scenario().seed());
+            b.append("Mismatch kinds (count, first seeds):\n");
+            kinds.entrySet().stream().sorted(Comparator.comparingInt((Map.Entry<String, List<Long>> e) -> -e.getValue().size()))
+                    .forEach(e -> b.append(String.format("%5d  %s   seeds %s%n", e.getValue().size(), e.getKey(),
+                            e.getValue().subList(0, Math.min(5, e.getValue().size())))));
+            b.append("\nUnstable on node (excluded): ").append(unstable).append("\n\n");
+            for (Outcome o : mismatches()) {
+                b.append("MISMATCH seed ").append(o.scenario().seed())
+                        .append(o.explainedBy() != null ? " (explained: " + o.explainedBy() + ")" : "").append('\n');
+                b.append(indent(o.scenario().describe()));
+                b.append(o.diff().context()).append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    private DiffRun() {
+    }
+
+    static Result run(long seed, int count, Path work, PrintStream progress) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        List<Scenario> scenarios = new ArrayList<>();
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            Scenario sc = ScenarioGenerator.generate(seed + i);
+            scenarios.add(sc);
+            jsonl.append(sc.toJson()).append('\n');
+        }
+        Path file = work.resolve("scenarios.jsonl");
+        Files.writeString(file, jsonl, StandardCharsets.UTF_8);
+
+        // Node's three runs go on in the background while Java works through the same scenarios.
+        NodeInterpreter.Batch plain = NodeInterpreter.start(file, work, "node-plain", 0, count);
+        NodeInterpreter.Batch jittered = NodeInterpreter.start(file, work, "node-jitter", seed * 31 + 7, count);
+        NodeInterpreter.Batch again = NodeInterpreter.start(file, work, "node-again", 0, count);
+        Map<Long, Trace> java = new LinkedHashMap<>();
+        Path sockets = Files.createTempDirectory("usocket-diff-java");
+        try {
+            JavaInterpreter interpreter = new JavaInterpreter(sockets);
+            for (Scenario sc : scenarios) {
+                java.put(sc.seed(), interpreter.run(sc));
+                if (progress != null && java.size() % 50 == 0) progress.println("diff: java " + java.size() + "/" + count);
+            }
+        } finally {
+            deleteTree(sockets);
+        }
+        Map<Long, Trace> a = plain.traces();
+        Map<Long, Trace> b = jittered.traces();
+        Map<Long, Trace> c = again.traces();
+
+        List<String> explanations = explanations();
+        List<Outcome> compared = new ArrayList<>();
+        List<Long> unstable = new ArrayList<>();
+        for (Scenario sc : scenarios) {
+            Trace n = a.get(sc.seed());
+            if (!stable(n, b.get(sc.seed()), c.get(sc.seed()))) {
+                unstable.add(sc.seed());
+                continue;
+            }
+            Trace j = java.get(sc.seed());
+            Difference d = TraceComparer.compare(n, j);
+            compared.add(new Outcome(sc, n, j, d, d.matches() ? null : explain(explanations, d)));
+        }
+        return new Result(seed, count, compared, unstable);
+    }
+
+    private static boolean stable(Trace a, Trace b, Trace c) {
+        return a != null && b != null && c != null && a.status().equals("ok")
+                && a.status().equals(b.status()) && a.status().equals(c.status())
+                && a.entries().equals(b.entries()) && a.entries().equals(c.entries());
+    }
+
+    /**
+     * The regular expressions of docs/differences.md's {@code Harness: `regex`} lines: an entry
+     * with one explains every mismatch whose first differing node or Java entry it finds.
+     */
+    static List<String> explanations() throws IOException {
+        Path doc = Path.of("docs", "differences.md");
+        List<String> out = new ArrayList<>();
+        if (!Files.exists(doc)) return out;
+        Matcher m = HARNESS_LINE.matcher(Files.readString(doc));
+        while (m.find()) out.add(m.group(1));
+        return out;
+    }
+
+    private static String explain(List<String> explanations, Difference d) {
+        for (String re : explanations) {
+            Pattern p = Pattern.compile(re);
+            if (d.nodeEntry() != null && p.matcher(d.nodeEntry()).find()) return re;
+            if (d.javaEntry() != null && p.matcher(d.javaEntry()).find()) return re;
+        }
+        return null;
+    }
+
+    private static String indent(String text) {
+        return "  " + text.strip().replace("\n", "\n  ") + "\n";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.usocket.diff;
+
+import io.usocket.diff.TraceComparer.Difference;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The harness's own parts: the comparer's verdicts and the generator's determinism. */
+class TraceComparerTest {
+    private static Trace trace(String status, String... entries) {
+        return new Trace(1, status, List.of(entries));
+    }
+
+    @Test
+    void identicalTracesMatch() {
+        Difference d = TraceComparer.compare(trace("ok", "c1 connect", "s1 data b:a0"), trace("ok", "c1 connect", "s1 data b:a0"));
+        assertTrue(d.matches());
+    }
+
+    @Test
+    void anObjectsOwnOrderIsComparedBeforeTheGlobalOrder() {
+        // c1's own sequence differs (ready before write-cb) and so does the global order earlier on:
+        // the per-object difference is the one reported.
+        Difference d = TraceComparer.compare(
+                trace("ok", "s1 data b:x", "c1 connect", "c1 write-cb(A0) null", "c1 ready"),
+                trace("ok", "c1 connect", "s1 data b:x", "c1 ready", "c1 write-cb(A0) null"));
+        assertEquals("c1", d.where());
+        assertEquals(1, d.index());
+        assertEquals("c1 write-cb(A0) null", d.nodeEntry());
+        assertEquals("c1 ready", d.javaEntry());
+        assertEquals("c: node cN write-cb(…) null | java cN ready", d.kind());
+    }
+
+    @Test
+    void aDifferenceOnlyInTheInterleavingIsGlobal() {
+        Difference d = TraceComparer.compare(
+                trace("ok", "c1 connect", "server connection", "c1 ready"),
+                trace("ok", "server connection", "c1 connect", "c1 ready"));
+        assertEquals("global", d.where());
+        assertEquals(0, d.index());
+    }
+
+    @Test
+    void aMissingTailIsADifference() {
+        Difference d = TraceComparer.compare(trace("ok", "c1 connect", "c1 close false"), trace("ok", "c1 connect"));
+        assertEquals("c1", d.where());
+        assertEquals("<end>", d.javaEntry());
+    }
+
+    @Test
+    void aHangIsAMismatchWhateverTheTrace() {
+        Difference d = TraceComparer.compare(trace("ok", "c1 connect"), trace("HANG", "c1 connect", "main HANG"));
+        assertEquals("HANG", d.where());
+    }
+
+    @Test
+    void aSeedAlwaysGivesTheSameScenario() {
+        assertEquals(ScenarioGenerator.generate(42).toJson(), ScenarioGenerator.generate(42).toJson());
+        assertTrue(!ScenarioGenerator.generate(42).toJson().equals(ScenarioGenerator.generate(43).toJson()));
+    }
+}
