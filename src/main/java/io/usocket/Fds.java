@@ -4,6 +4,7 @@ import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.NativeBuffer;
 import io.usocket.internal.sys.Sys;
+import io.usocket.internal.sys.UnixPaths;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -124,9 +125,9 @@ public final class Fds {
                     "The \"options\" argument must be an array of OpenOption. Received null");
         }
         int flags = openFlags(options);
-        String name = path.toString();
-        int fd = LIBC.open(LibC.cPath(name), flags | Sys.O_CLOEXEC, 0666);
-        if (fd < 0) throw USocketException.system(LibC.errno(), "open", name);
+        // A Path is opened with the JDK's bytes for it, so it names the file java.nio would (decisions D30).
+        int fd = UnixPaths.open(path, flags | Sys.O_CLOEXEC, 0666);
+        if (fd < 0) throw USocketException.system(-fd, "open", path.toString());
         return fd;
     }
 

@@ -1,15 +1,11 @@
 package io.usocket;
 
 import io.usocket.internal.sys.Errno;
-import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.Sys;
 import io.usocket.internal.sys.UnixAddress;
+import io.usocket.internal.sys.UnixPaths;
 import io.usocket.internal.sys.UnixSockets;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -25,8 +21,6 @@ import java.util.function.Consumer;
  * {@code pause} and {@code resume} may be called from any thread (SPEC D16).
  */
 public class UServer extends EventEmitter {
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
     private static final int BACKOFF_MS = 100;
 
     final EventLoop loop;
@@ -131,7 +125,7 @@ public class UServer extends EventEmitter {
         loop.addHandle(io);
         int err = UnixSockets.bind(fd, addr);
         if (err == Errno.EADDRINUSE && !addr.isAbstract && isStaleSocket(addr)) {
-            LibC.INSTANCE.unlink(LibC.cPath(path));
+            UnixPaths.unlink(path);
             err = UnixSockets.bind(fd, addr);
         }
         if (err == 0) err = UnixSockets.listen(fd, options.backlog);
@@ -143,7 +137,7 @@ public class UServer extends EventEmitter {
         if (ownsFile && (options.readableAll || options.writableAll)) {
             // libuv's uv_pipe_chmod: adds read/write for everyone to the file's mode, removes nothing
             int mode = fileMode(path) | (options.readableAll ? 0444 : 0) | (options.writableAll ? 0222 : 0);
-            LibC.INSTANCE.chmod(LibC.cPath(path), mode);
+            UnixPaths.chmod(path, mode);
         }
         updateWatch();
         io.setActive(true);
@@ -176,21 +170,14 @@ public class UServer extends EventEmitter {
 
     /** The permission bits of the file at {@code path} (0600 if it cannot be read). */
     private static int fileMode(String path) {
-        try {
-            return (Integer) Files.getAttribute(Path.of(path), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-        } catch (IOException | RuntimeException e) {
-            return 0600;
-        }
+        int mode = UnixPaths.mode(path);   // not java.nio: its file-name encoding may differ (decisions D30)
+        return mode < 0 ? 0600 : mode & 07777;
     }
 
     /** A socket file that refuses connections: its server is gone (Node leaves it; SPEC D4 reclaims it). */
     private static boolean isStaleSocket(UnixAddress addr) {
-        try {
-            int mode = (Integer) Files.getAttribute(Path.of(addr.path), "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if ((mode & S_IFMT) != S_IFSOCK) return false;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        int mode = UnixPaths.mode(addr.path);   // the same bytes as bind and unlink (decisions D30)
+        if (mode < 0 || (mode & UnixPaths.S_IFMT) != UnixPaths.S_IFSOCK) return false;
         return UnixSockets.nobodyBound(addr);
     }
 
@@ -314,7 +301,7 @@ public class UServer extends EventEmitter {
         loop.ioClose(io, fd, true);
         UnixSockets.close(fd);
         fd = -1;
-        if (ownsFile) LibC.INSTANCE.unlink(LibC.cPath(path));
+        if (ownsFile) UnixPaths.unlink(path);
         ownsFile = false;
         io.setActive(false);
         loop.removeHandle(io);

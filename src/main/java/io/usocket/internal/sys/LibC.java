@@ -24,7 +24,7 @@ public interface LibC {
     int dup3(int oldfd, int newfd, int flags);
     int fcntl(int fd, int cmd, int arg);
     int pipe2(long fds, int flags);
-    /** {@code path} as {@link #cPath} makes it: jnr-ffi would encode a String with the default charset. */
+    /** {@code path} as {@link UnixPaths} encodes it (a String would be encoded with the default charset). */
     int open(@In byte[] path, int flags, int mode);
 
     int socket(int domain, int type, int protocol);
@@ -35,23 +35,20 @@ public interface LibC {
     int connect(int fd, long addr, int len);
     int shutdown(int fd, int how);
     int getsockopt(int fd, int level, int name, long value, long lenAddr);
+    int setsockopt(int fd, int level, int name, long value, int len);
     long sendmsg(int fd, long msghdr, int flags);
     /** Sends straight from a Java array (pinned for the call, not copied): for large writes without fds. */
     long send(int fd, @Pinned @In ByteBuffer buf, long len, int flags);
     long recvmsg(int fd, long msghdr, int flags);
+    /** Path arguments are NUL-terminated bytes made by {@link UnixPaths}, the one path encoder. */
     int chmod(@In byte[] path, int mode);
     int unlink(@In byte[] path);
+    int statx(int dirfd, @In byte[] path, int flags, int mask, long statxbuf);
 
     /** The bound library: one per process. */
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
     /** The jnr runtime of {@link #INSTANCE}, for errno. */
     Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
-
-    /** A file name as a NUL-terminated C string, encoded as Java encodes file names ({@code sun.jnu.encoding}). */
-    static byte[] cPath(String path) {
-        byte[] bytes = path.getBytes(PathCharset.CHARSET);
-        return java.util.Arrays.copyOf(bytes, bytes.length + 1);
-    }
 
     /** errno of the last call made on this thread through {@link #INSTANCE}. */
     static int errno() {

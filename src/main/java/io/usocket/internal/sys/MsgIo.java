@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * sendmsg/recvmsg with SCM_RIGHTS over preallocated native memory: one msghdr, one iovec, one
- * control buffer sized for {@link Sys#SCM_MAX_FD} fds, and staging buffers for the bytes.
+ * control buffer sized for {@link Sys#SCM_MAX_FD} fds plus a credentials header, and staging
+ * buffers for the bytes.
  *
  * <p>All socket I/O of a loop happens on its thread, so one instance serves every socket of a
  * loop: the hot path allocates nothing but the {@code byte[]} handed to the user, and an idle
@@ -23,7 +24,14 @@ public final class MsgIo {
     private static final int MSG_CONTROLLEN = 40;
     private static final int MSG_FLAGS = 48;
     private static final int CMSG_HDR = 16;
-    private static final int CONTROL_SIZE = space(Sys.SCM_MAX_FD * 4);
+    /** {@code struct ucred}: pid, uid, gid. */
+    private static final int UCRED_SIZE = 12;
+    /**
+     * Room for a full SCM_RIGHTS message and, ahead of it, the SCM_CREDENTIALS header the kernel
+     * adds to every message a socket with SO_PASSCRED receives (such a socket may be adopted from
+     * elsewhere): without it 253 fds would not fit and come out as MSG_CTRUNC (decisions D31).
+     */
+    private static final int CONTROL_SIZE = space(UCRED_SIZE) + space(Sys.SCM_MAX_FD * 4);
 
     private final LibC libc = LibC.INSTANCE;
     private final NativeBuffer hdr = new NativeBuffer(56);
@@ -116,6 +124,7 @@ public final class MsgIo {
         while (off + CMSG_HDR <= controlLen) {
             int len = (int) c.getLong(off);
             if (len < CMSG_HDR) break;
+            // Only SCM_RIGHTS carries fds; anything else (SCM_CREDENTIALS under SO_PASSCRED) is skipped.
             if (c.getInt(off + 8) == Sys.SOL_SOCKET && c.getInt(off + 12) == Sys.SCM_RIGHTS) {
                 int n = (len - CMSG_HDR) / 4;
                 int start = receivedFds == null ? 0 : receivedFds.length;

@@ -2,7 +2,7 @@ package io.usocket.internal.sys;
 
 import java.nio.charset.Charset;
 
-/** The charset the JDK uses for file names, so C calls see the same bytes as java.io would. */
+/** The charset the JDK uses for file names ({@code sun.jnu.encoding}): {@link UnixPaths} encodes a {@link java.nio.file.Path} with it. */
 final class PathCharset {
     static final Charset CHARSET = find();
 

@@ -26,6 +26,8 @@ public final class Sys {
     public static final int SO_ACCEPTCONN = 30;
     public static final int SO_TYPE = 3;
     public static final int SCM_RIGHTS = 1;
+    public static final int SCM_CREDENTIALS = 2;
+    public static final int SO_PASSCRED = 16;
     public static final int MSG_CTRUNC = 0x8;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;

@@ -1,10 +1,9 @@
 package io.usocket.internal.sys;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A {@code struct sockaddr_un} for a path, or for a Linux abstract-namespace name (a path whose
- * first character is {@code \0}: no file, no NUL terminator, SPEC D18).
+ * first character is {@code \0}: no file, no NUL terminator, SPEC D18). The path is encoded by
+ * {@link UnixPaths} (UTF-8, as Node), like every other syscall on the same name.
  */
 public final class UnixAddress {
     private static final int SUN_PATH_OFFSET = 2;
@@ -31,7 +30,7 @@ public final class UnixAddress {
      * for a path, 108 for an abstract name): the caller reports EINVAL.
      */
     public static UnixAddress of(String path) {
-        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = UnixPaths.utf8(path);
         boolean isAbstract = bytes.length > 0 && bytes[0] == 0;
         if (bytes.length > (isAbstract ? SUN_PATH_SIZE : Sys.MAX_PATH_BYTES)) return null;
         return new UnixAddress(path, bytes);
