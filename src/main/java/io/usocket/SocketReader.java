@@ -41,6 +41,8 @@ final class SocketReader {
      * (decisions D21).
      */
     boolean reading;
+    /** Node's state.sync: true until the first read() (its _read call) returns. */
+    boolean sync = true;
 
     SocketReader(USocket socket) {
         this.socket = socket;
@@ -176,6 +178,7 @@ final class SocketReader {
     /** Node's {@code readable.read([size])}. */
     byte[] read(Integer n) {
         reading = true;
+        sync = false;
         if (n != null && n > highWaterMark) highWaterMark = nextPowerOfTwo(n);
         int requested = n == null ? -1 : n;
         if (requested != 0) emittedReadable = false;
@@ -211,6 +214,7 @@ final class SocketReader {
     /** usocket's {@code read(size, count)} (SPEC D7). */
     Message read(Integer size, Integer count) {
         reading = true;
+        sync = false;
         // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
         if (size != null && size > highWaterMark) highWaterMark = nextPowerOfTwo(size);
         int length = buffer.length();
@@ -236,13 +240,22 @@ final class SocketReader {
         return new Message(data, got);
     }
 
+    /** Node's readableAddChunkUnshift + addChunk(addToFront), with usocket's fds (decisions D9). */
     void unshift(byte[] data, int[] more) {
         if (endEmitted) {
             socket.destroy(new USocketException("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event"));
             return;
         }
-        if (data != null) buffer.unshift(data);
+        if (socket.destroyed) return;
         if (more != null) fds.unshift(more);
+        if (data != null && data.length > 0) {
+            // Node's addChunk: a flowing stream with nothing buffered emits the chunk at once.
+            if (Boolean.TRUE.equals(flowing) && !sync && buffer.isEmpty() && socket.listenerCount("data") > 0) {
+                emitData(data);
+                return;
+            }
+            buffer.unshift(data);
+        }
         if (needReadable) emitReadable();
     }
 

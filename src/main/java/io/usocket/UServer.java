@@ -128,6 +128,8 @@ public class UServer extends EventEmitter {
             UnixPaths.unlink(path);
             err = UnixSockets.bind(fd, addr);
         }
+        // libuv's uv_pipe_bind reports ENOENT (a missing directory) as EACCES, so node does too.
+        if (err == Errno.ENOENT) err = Errno.EACCES;
         if (err == 0) err = UnixSockets.listen(fd, options.backlog);
         if (err != 0) {
             fail(err);

@@ -44,6 +44,8 @@ public class USocket extends EventEmitter {
     private final IoHandle io;
     /** fd-only writes waiting for the next bytes to carry them (decisions D10). */
     private List<WriteRequest> fdsWaiting;
+    /** Node's {@code this._handle}: set by connect(), accept or adoption, gone at destroy. */
+    private boolean hasHandle;
     /** A write held while connecting (Node's {@code _pendingData}). */
     private boolean pendingData;
     /** The peer ended us and allowHalfOpen is false: writes fail with EPIPE (Node's writeAfterFIN). */
@@ -184,7 +186,10 @@ public class USocket extends EventEmitter {
         connecting = true;
         this.path = path;
         if (cb != null) once("connected", cb);
-        loop.onLoop(() -> connector().start());
+        loop.onLoop(() -> {
+            hasHandle = true;
+            connector().start();
+        });
         return this;
     }
 
@@ -212,6 +217,7 @@ public class USocket extends EventEmitter {
     /** The socket owns {@code fd} from now on: the loop watches it and counts it as a handle. */
     void attach(int fd) {
         this.fd = fd;
+        hasHandle = true;
         loop.addHandle(io);
     }
 
@@ -607,12 +613,9 @@ public class USocket extends EventEmitter {
 
     /** Node's {@code Socket.prototype._final}: a shutdown request, once connected. */
     private void final_(Consumer<Throwable> cb) {
-        if (connecting || (!connected && fd < 0)) {
+        // Node's this.pending: no handle yet, or connecting.
+        if (connecting || fd < 0) {
             once("connected", () -> final_(cb));
-            return;
-        }
-        if (fd < 0) {
-            cb.accept(null);
             return;
         }
         writer.shutdown(() -> cb.accept(null));
@@ -834,7 +837,8 @@ public class USocket extends EventEmitter {
         connecting = false;
         if (idleTimeout != null) idleTimeout.cancel();
         boolean hadError = err != null;
-        if (fd >= 0) {
+        if (hasHandle) {
+            hasHandle = false;
             Consumer<Throwable> inFlight = writer.close();
             releaseFd();
             reader.destroy();
@@ -850,7 +854,8 @@ public class USocket extends EventEmitter {
         } else {
             reader.destroy();
             if (err != null) loop.nextTick(() -> emitErrorNT(err));
-            loop.nextTick(() -> emit("close", hadError));
+            // Node's emitCloseNT for a socket that never had a handle: 'close' with no argument.
+            loop.nextTick(() -> emit("close"));
         }
         // After the error is queued: Node emits the server's 'close' (when this was its last
         // connection) after the connection's 'error'.

@@ -55,6 +55,7 @@ public abstract class Writable<C extends Writable.Chunk> {
     private ArrayDeque<C> buffered;
     private List<Consumer<Throwable>> onFinished;
     private AfterWriteTick afterWriteTickInfo;
+    private boolean afterWritePending;
     private final Consumer<Throwable> onwrite = this::onwrite;
 
     protected Writable(long highWaterMark) {
@@ -227,13 +228,23 @@ public abstract class Writable<C extends Writable.Chunk> {
         }
         if (buffered != null && !buffered.isEmpty()) clearBuffer();
         if (wasSync) {
-            // Node 20: one tick for a run of synchronous completions with the same callback.
-            AfterWriteTick info = afterWriteTickInfo;
-            if (info != null && info.cb == cb) {
-                info.count++;
+            // Node's needTick (its kDestroyed test never holds: an operator-precedence slip we keep).
+            boolean needTick = (needDrain && length == 0) || cb != null;
+            if (cb == null) {
+                if (!afterWritePending && needTick) {
+                    afterWritePending = true;
+                    nextTick(() -> afterWrite(1, null));
+                } else {
+                    pendingcb--;
+                    if (ending) finishMaybe(true);
+                }
+            } else if (afterWriteTickInfo != null && afterWriteTickInfo.cb == cb) {
+                // One tick for a run of synchronous completions with the same callback.
+                afterWriteTickInfo.count++;
             } else {
                 AfterWriteTick next = new AfterWriteTick(cb);
                 afterWriteTickInfo = next;
+                afterWritePending = true;
                 nextTick(() -> {
                     afterWriteTickInfo = null;
                     afterWrite(next.count, next.cb);
@@ -254,6 +265,7 @@ public abstract class Writable<C extends Writable.Chunk> {
     }
 
     private void afterWrite(int count, Consumer<Throwable> cb) {
+        afterWritePending = false;
         if (needDrain && !ending && !destroyed && length == 0) {
             needDrain = false;
             emit("drain");
@@ -263,7 +275,7 @@ public abstract class Writable<C extends Writable.Chunk> {
             if (cb != null) cb.accept(null);
         }
         if (destroyed) errorBuffer();
-        finishMaybe(false);
+        if (ending) finishMaybe(true);
     }
 
     /** Node's {@code errorBuffer(state)}: buffered writes and end() callbacks fail. */
@@ -334,11 +346,16 @@ public abstract class Writable<C extends Writable.Chunk> {
             err = streamDestroyed("end");
         }
         if (cb != null) {
-            if (err != null || finished) {
+            if (err != null) {
                 Throwable e = err;
                 nextTick(() -> cb.accept(e));
+            } else if (errored != null) {
+                Throwable e = errored;
+                nextTick(() -> cb.accept(e));
+            } else if (finished) {
+                nextTick(() -> cb.accept(null));
             } else {
-                // Node 20 keeps it even when destroyed: destroy(); end(cb) never calls cb.
+                // Kept even when destroyed: destroy(); end(cb) never calls cb (Node).
                 if (onFinished == null) onFinished = new ArrayList<>(1);
                 onFinished.add(cb);
             }
@@ -352,6 +369,10 @@ public abstract class Writable<C extends Writable.Chunk> {
     }
 
     private void onFinish(Throwable err) {
+        if (prefinished) {
+            errorOrDestroy(err != null ? err : new IllegalStateException("ERR_MULTIPLE_CALLBACK: Callback called multiple times"), false);
+            return;
+        }
         pendingcb--;
         if (err != null) {
             callFinishedCallbacks(err);
