@@ -50,7 +50,9 @@ final class SocketReader {
 
     /** Whether the socket should ask epoll for input now. */
     boolean wantsRead() {
-        return !ended && (buffer.length() < highWaterMark || waitingForFds);
+        // Node's canPushMore: below the high-water mark, or nothing buffered at all (so a zero
+        // mark still reads, one chunk at a time).
+        return !ended && (buffer.length() < highWaterMark || buffer.isEmpty() || waitingForFds);
     }
 
     boolean readable() {

@@ -93,6 +93,13 @@ public class UServer extends EventEmitter {
         if (options == null || (options.path == null && options.fd < 0)) {
             throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE", "The argument 'options' must have the property \"path\" or \"fd\". Received null");
         }
+        if (options.path != null && options.path.startsWith("\0") && (options.readableAll || options.writableAll)) {
+            // Node's listenInCluster check (the typo is Node's message, kept for equality).
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE",
+                    "The argument 'options' can not set readableAll or writableAllt to true when path is abstract unix socket. Received { path: '"
+                            + options.path.replace("\0", "\\x00") + "'" + (options.readableAll ? ", readableAll: true" : "")
+                            + (options.writableAll ? ", writableAll: true" : "") + " }");
+        }
         synchronized (this) {
             if (listening) {
                 throw new InvalidStateException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");

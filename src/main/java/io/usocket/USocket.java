@@ -206,6 +206,8 @@ public class USocket extends EventEmitter {
         reader.highWaterMark = old.highWaterMark;
         reader.decoder = old.decoder;
         writable = new SocketWritable(writable.highWaterMark);
+        // Node's byte counts belong to the handle: a new connection counts from 0.
+        writer.dispatched = 0;
         connector = null;
     }
 
