@@ -30,8 +30,12 @@ final class SocketReader {
     boolean emittedReadable;
     boolean readableListening;
     boolean resumeScheduled;
-    /** A read(size, count) is waiting for fds: keep reading past the high-water mark (SPEC D15). */
+    /** A read(size, count) is waiting for fds: keep reading past the high-water mark (decisions D15). */
     boolean waitingForFds;
+    /** Received fds nobody took, past which the socket fails with ERR_TOO_MANY_FDS (decisions D24). */
+    int maxPendingFds = SocketOptions.DEFAULT_MAX_PENDING_FDS;
+    /** Buffered bytes past which reading for a waiting read(size, count) fails with ERR_READ_BUFFER_FULL (decisions D25). */
+    long maxPendingBytes = SocketOptions.DEFAULT_MAX_PENDING_BYTES;
     long bytesRead;
     StringDecoder decoder;
     /**
@@ -99,6 +103,13 @@ final class SocketReader {
         bytesRead += n;
         socket.touch();
         push(chunk);
+        if (waitingForFds && buffer.length() > maxPendingBytes && !socket.destroyed) {
+            // Reading past the high-water mark for a waiting read(size, count) is bounded: the
+            // peer sends bytes and no fds (decisions D25).
+            socket.destroy(new USocketException("ERR_READ_BUFFER_FULL", "More than " + maxPendingBytes
+                    + " bytes buffered while read(size, count) waits for fds: the peer sends bytes without the fds"));
+            return false;
+        }
         // A short read without fds means the kernel's queue is (very likely) empty: skip the EAGAIN call.
         return received != null || n == MsgIo.RECV_SIZE;
     }
@@ -109,6 +120,13 @@ final class SocketReader {
             return;
         }
         fds.addAll(received);
+        if (fds.size() > maxPendingFds) {
+            // Fds nobody takes would fill the process's fd table (decisions D24): the socket
+            // fails, and destroy() closes every queued fd.
+            socket.destroy(new USocketException("ERR_TOO_MANY_FDS", "More than " + maxPendingFds
+                    + " received fds wait unread (no 'fds' listener, no read(size, count) taking them)"));
+            return;
+        }
         // A reader waiting for fds is told even above the high-water mark, where Node's
         // emitReadable bookkeeping leaves needReadable false (SPEC D15).
         boolean waited = waitingForFds;
@@ -206,11 +224,12 @@ final class SocketReader {
     }
 
     private int howMuchToRead(int n) {
-        int length = buffer.length();
+        long length = buffer.length();
         if (n == 0 || (length == 0 && ended)) return 0;
-        if (n < 0) return length;
+        // A byte[] holds at most 2^31-1 bytes: read() of more hands them out in several reads.
+        if (n < 0) return (int) Math.min(length, Integer.MAX_VALUE - 8);
         if (n <= length) return n;
-        return ended ? length : 0;
+        return ended ? (int) length : 0;
     }
 
     /** usocket's {@code read(size, count)} (SPEC D7). */
@@ -219,7 +238,7 @@ final class SocketReader {
         sync = false;
         // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
         if (size != null && size > highWaterMark) highWaterMark = nextPowerOfTwo(size);
-        int length = buffer.length();
+        long length = buffer.length();
         boolean bytesShort = size != null && size > 0 && length < size && !(ended && length > 0);
         boolean fdsShort = count != null && fds.size() < count;
         boolean nothingAtEof = ended && length == 0 && fds.size() == 0;
@@ -230,7 +249,7 @@ final class SocketReader {
             socket.updateInterest();
             return null;
         }
-        int nBytes = size == null ? length : Math.min(size, length);
+        int nBytes = (int) (size == null ? Math.min(length, Integer.MAX_VALUE) : Math.min(size, length));
         byte[] data = nBytes > 0 ? buffer.take(nBytes) : null;
         int[] got = fds.take(count == null ? fds.size() : count);
         waitingForFds = false;
@@ -320,10 +339,9 @@ final class SocketReader {
         });
     }
 
-    /** Closes fds nobody took (SPEC D14) and drops buffered bytes. */
+    /** Closes fds nobody took (decisions D14); buffered bytes stay readable in readableLength, as in Node. */
     void destroy() {
         for (int fd : fds.drain()) LibC.INSTANCE.close(fd);
-        buffer.clear();
     }
 
     private static int nextPowerOfTwo(int n) {

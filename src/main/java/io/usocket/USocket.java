@@ -133,6 +133,8 @@ public class USocket extends EventEmitter {
         this.allowHalfOpen = options.allowHalfOpen;
         this.options = options;
         reader.highWaterMark = options.readableHighWaterMark;
+        reader.maxPendingFds = options.maxPendingFds;
+        reader.maxPendingBytes = options.maxPendingBytes;
         writable = new SocketWritable(options.writableHighWaterMark);
         if (options.fd >= 0) {
             adopt(options.fd);
@@ -204,6 +206,8 @@ public class USocket extends EventEmitter {
         SocketReader old = reader;
         reader = new SocketReader(this);
         reader.highWaterMark = old.highWaterMark;
+        reader.maxPendingFds = old.maxPendingFds;
+        reader.maxPendingBytes = old.maxPendingBytes;
         reader.decoder = old.decoder;
         writable = new SocketWritable(writable.highWaterMark);
         // Node's byte counts belong to the handle: a new connection counts from 0.
@@ -919,7 +923,8 @@ public class USocket extends EventEmitter {
 
     /** Buffered received bytes. Node: {@code socket.readableLength}. */
     public int readableLength() {
-        return reader.buffer.length();
+        // Kept as int for the API; the buffer counts in long (bounded by maxPendingBytes).
+        return (int) Math.min(reader.buffer.length(), Integer.MAX_VALUE);
     }
 
     /** Received fds waiting in the queue for {@code read(size, count)}. */
