@@ -23,11 +23,19 @@ import java.util.function.Consumer;
 /**
  * A single-threaded event loop on epoll: the Java stand-in for the libuv loop a node process runs.
  *
- * <p>Every listener and callback of the sockets and servers created on a loop runs on the thread
- * that runs it. One turn goes as in Node: due timers (in due order, ties in creation order), then
- * I/O callbacks and tasks handed over from other threads, then immediates; the
- * {@link #nextTick} queue is drained after every callback. {@link #run()} returns when no
- * referenced socket, server, timer or task is left, as a node process exits.
+ * <p>One turn is libuv's {@code uv_run}: due timers (in due order, ties in creation order),
+ * pending callbacks (I/O completions libuv defers), poll for I/O (tasks handed over from other
+ * threads run there too), pending callbacks the poll produced, check ({@link #setImmediate}),
+ * closing handles (a socket's {@code 'close'}). The {@link #nextTick} queue is drained after
+ * every callback. {@link #run()} returns when no active referenced handle (a socket that reads
+ * or waits to write, connect or shut down; a listening server), timer, pending or closing
+ * callback or task is left, as a node process exits (decisions D21, D26).
+ *
+ * <p>Thread rule (decisions D20): the thread running the loop owns its state; a call from any
+ * other thread is handed to the loop as a task. While no thread runs it, calls act directly,
+ * serialized on the loop's monitor, so set-up from several threads before {@link #start()}
+ * loses nothing. {@link #execute}, {@link #nextTick}, the timer methods and {@link #close()}
+ * are safe from any thread.
  *
  * <p>An exception thrown by a callback, or an {@code 'error'} emitted with no listener, goes to
  * the handler set with {@link #onUncaughtException}; with none, the loop stops and {@code run()}
@@ -327,7 +335,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         throw new USocketException("ERR_UNCAUGHT_EXCEPTION", String.valueOf(t.getMessage()), t);
     }
 
-    /** Hands a task to the loop; safe from any thread. Tasks from one thread run in the order given. */
+    /**
+     * Hands a task to the loop; safe from any thread. Tasks from one thread run in the order given.
+     *
+     * @throws InvalidStateException {@code ERR_LOOP_CLOSED} once the loop is closed (decisions D22)
+     */
     @Override
     public void execute(Runnable task) {
         if (task == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"task\" argument must be a Runnable. Received null");

@@ -7,7 +7,9 @@ import io.usocket.internal.sys.UnixSockets;
 /**
  * The connect state of a {@link USocket}: opening the fd, a non-blocking connect whose outcome
  * epoll reports (EPOLLOUT, then SO_ERROR), a short backoff while the listener's backlog is full,
- * and the error that destroys the socket when connecting fails.
+ * and the error that destroys the socket when connecting fails (from libuv's pending queue).
+ *
+ * <p>Thread rule (decisions D20): loop thread only.
  */
 final class SocketConnector {
     private static final int MAX_RETRY_MS = 100;

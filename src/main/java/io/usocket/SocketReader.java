@@ -15,6 +15,8 @@ import io.usocket.internal.sys.MsgIo;
  * <p>Names follow Node's {@code ReadableState}: {@code flowing} is null (no consumer yet),
  * true ({@code 'data'}/{@code resume()}) or false ({@code pause()} or a {@code 'readable'}
  * listener); {@code ended} means EOF arrived, {@code endEmitted} that {@code 'end'} went out.
+ *
+ * <p>Thread rule (decisions D20): loop thread only; {@link USocket} hands other threads' calls over.
  */
 final class SocketReader {
     private static final int READS_PER_WAKEUP = 32;

@@ -17,8 +17,12 @@ import java.util.function.Consumer;
  * {@code net.Server} with usocket's names.
  *
  * <p>Events: {@code listening}, {@code connection} ({@link USocket}), {@code error}
- * ({@link USocketException}), {@code close}, {@code drop}. {@code listen}, {@code close},
- * {@code pause} and {@code resume} may be called from any thread (SPEC D16).
+ * ({@link USocketException}), {@code close}, {@code drop}.
+ *
+ * <p>Thread rule (decisions D20): on the loop's thread (or before the loop runs) calls act at
+ * once; from another thread {@code listen}, {@code close}, {@code pause}, {@code resume},
+ * {@code getConnections}, {@code ref} and {@code unref} check their arguments there and are
+ * handed to the loop. {@code listen} on a closed loop throws {@code ERR_LOOP_CLOSED} (D22).
  */
 public class UServer extends EventEmitter {
     private static final int BACKOFF_MS = 100;
