@@ -100,6 +100,37 @@ class NodeLoopOrderTest {
         assertEquals(List.of("connect", "cb a", "ready", "cb b"), log.all());
     }
 
+    /** Item 5. node: connection 1 | c1 connect | connection 2 | c2 connect (one accept per readiness report) */
+    @Test
+    void item05ASecondClientConnectingInsideConnectionIsAcceptedAfterTheFirstConnects() {
+        UServer server = new UServer(loop);
+        int[] k = {0};
+        server.on("connection", (USocket s) -> {
+            int id = ++k[0];
+            log.add("connection " + id);
+            s.resume();
+            if (id == 1) {
+                USocket c2 = new USocket(loop, path());
+                c2.on("connect", () -> {
+                    log.add("c2 connect");
+                    c2.end();
+                });
+            } else {
+                server.close();
+            }
+            s.on("end", () -> s.end());
+        });
+        server.listen(path(), () -> {
+            USocket c1 = new USocket(loop, path());
+            c1.on("connect", () -> {
+                log.add("c1 connect");
+                c1.end();
+            });
+        });
+        loop.run();
+        assertEquals(List.of("connection 1", "c1 connect", "connection 2", "c2 connect"), log.all());
+    }
+
     /** Item 6. node: connect | ready | close */
     @Test
     void item06DestroyInsideConnectStillEmitsReady() {
