@@ -16,8 +16,6 @@ final class SocketConnector {
 
     private final USocket socket;
     private int retryMs;
-    /** connect() succeeded outright: EPOLLOUT needs no SO_ERROR check then. */
-    private boolean connectedAtOnce;
     /**
      * A connect is under way and its outcome comes with EPOLLOUT. False while a retry waits: an
      * unconnected socket polls writable too, and must not be taken for connected.
@@ -46,7 +44,6 @@ final class SocketConnector {
         }
 
         int errno = UnixSockets.connect(socket.fd, addr);
-        connectedAtOnce = errno == 0;
         awaitingPoll = errno == 0 || errno == Errno.EINPROGRESS;
         if (awaitingPoll) {
             // Even a connect that completed at once is reported from the poll (EPOLLOUT), as libuv
@@ -65,11 +62,10 @@ final class SocketConnector {
     void onWritable(int ops) {
         if (!awaitingPoll) return;
         awaitingPoll = false;
-        // An immediate connect needs no SO_ERROR unless the poll says something went wrong: a
-        // server that closed with us in its backlog resets us (ECONNRESET, never 'connect').
-        boolean trouble = (ops & (io.usocket.internal.sys.Sys.EPOLLERR | io.usocket.internal.sys.Sys.EPOLLHUP)) != 0;
-        int errno = connectedAtOnce && !trouble ? 0 : UnixSockets.pendingError(socket.fd);
-        if (errno == 0 && trouble) errno = Errno.ECONNRESET;
+        // libuv's uv__stream_connect asks SO_ERROR even after an immediate connect: a server
+        // that closed (even later in this poll batch) with us in its backlog resets us
+        // (ECONNRESET, never 'connect').
+        int errno = UnixSockets.pendingError(socket.fd);
         if (errno != 0) fail(errno);
         else socket.onConnect();
     }
