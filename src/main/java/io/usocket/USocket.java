@@ -149,8 +149,10 @@ public class USocket extends EventEmitter {
         this.server = server;
         this.connected = true;
         attach(fd);
-        // Node's Socket constructor with a handle: this.read(0) starts reading.
+        // Node's Socket constructor with a handle: this.read(0) starts reading (and ends the
+        // Readable's initial sync state).
         reader.reading = true;
+        reader.sync = false;
         updateInterest();
     }
 
@@ -163,6 +165,7 @@ public class USocket extends EventEmitter {
         loop.onLoop(() -> {
             attach(fd);
             reader.reading = true;
+            reader.sync = false;
             updateInterest();
         });
     }
@@ -238,7 +241,11 @@ public class USocket extends EventEmitter {
             emit("connected");
             // Node emits 'ready' even when a 'connect' listener destroyed the socket.
             emit("ready");
-            if (!destroyed && !isPaused()) reader.reading = true;
+            if (!destroyed && !isPaused()) {
+                // Node's afterConnect: read(0) starts reading.
+                reader.reading = true;
+                reader.sync = false;
+            }
         } finally {
             updateInterest();
         }
