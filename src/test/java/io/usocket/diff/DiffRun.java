@@ -48,8 +48,9 @@ final class DiffRun {
         String summary() {
             long hangs = compared.stream().filter(o -> o.diff().where().equals("HANG")).count();
             long globalOnly = compared.stream().filter(o -> o.diff().where().equals("global")).count();
-            return String.format("diff: %d scenarios from seed %d, %d unstable on node (excluded), %d/%d match (%.1f%%), %d mismatches (%d only in the global interleaving, %d explained by docs/differences.md), %d hangs",
-                    count, seed, unstable.size(), matched(), compared.size(), matchPercent(), mismatches().size(),
+            double perObject = compared.isEmpty() ? 100.0 : 100.0 * (matched() + globalOnly) / compared.size();
+            return String.format("diff: %d scenarios from seed %d, %d unstable on node (excluded), %d/%d match (%.1f%%; per object %.1f%%), %d mismatches (%d only in the global interleaving, %d explained by docs/differences.md), %d hangs",
+                    count, seed, unstable.size(), matched(), compared.size(), matchPercent(), perObject, mismatches().size(),
                     globalOnly, mismatches().size() - unexplained().size(), hangs);
         }
 
@@ -142,7 +143,8 @@ final class DiffRun {
         return out;
     }
 
-    private static String explain(List<String> explanations, Difference d) {
+    /** The first of {@code explanations} that finds the node or Java entry at the difference, or null. */
+    static String explain(List<String> explanations, Difference d) {
         for (String re : explanations) {
             Pattern p = Pattern.compile(re);
             if (d.nodeEntry() != null && p.matcher(d.nodeEntry()).find()) return re;

@@ -57,6 +57,14 @@ class TraceComparerTest {
     }
 
     @Test
+    void aListedDifferenceExplainsAMismatchByItsFirstDifferingEntry() {
+        Difference d = TraceComparer.compare(trace("ok", "c1 connect", "c1 ready"), trace("ok", "c1 connect", "c1 connected"));
+        assertEquals("^c\\d ready$", DiffRun.explain(List.of("EPIPE", "^c\\d ready$"), d));
+        assertEquals("connected", DiffRun.explain(List.of("connected"), d));
+        assertEquals(null, DiffRun.explain(List.of("EPIPE"), d));
+    }
+
+    @Test
     void aSeedAlwaysGivesTheSameScenario() {
         assertEquals(ScenarioGenerator.generate(42).toJson(), ScenarioGenerator.generate(42).toJson());
         assertTrue(!ScenarioGenerator.generate(42).toJson().equals(ScenarioGenerator.generate(43).toJson()));
