@@ -76,7 +76,9 @@ public final class Fds {
      * POSIX: {@code open(path, O_RDONLY | O_CLOEXEC)}.
      *
      * @param path a path of the default file system; relative paths are resolved against the
-     *             process's working directory
+     *             process's working directory. Its name is encoded as the JDK encodes it
+     *             ({@code sun.jnu.encoding}), so it opens the file {@code java.nio.file.Files}
+     *             would (decisions D30); socket paths, given as strings, are UTF-8 like Node's.
      * @return the new descriptor, which the caller owns (close it with {@link #close})
      * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} if {@code path} is null or
      *                                  not of the default file system

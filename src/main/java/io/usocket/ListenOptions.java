@@ -17,7 +17,11 @@ public final class ListenOptions {
     public ListenOptions() {
     }
 
-    /** The socket path, or {@code \0name} for a Linux abstract name. */
+    /**
+     * The socket path, or {@code \0name} for a Linux abstract name. Encoded as UTF-8 for every
+     * syscall on it (bind, the stale-socket check, chmod, unlink), as Node does, whatever the
+     * JVM's file-name encoding (decisions D30).
+     */
     public ListenOptions path(String path) {
         this.path = path;
         return this;

@@ -101,7 +101,7 @@ final class ConcurrentWriters {
         if (beforeStart) loopThread = loop.start();
         Thread lt = loopThread;
         Watchdog.checkThenClose(loop, Duration.ofSeconds(10), () -> {
-            Watchdog.assertLoopTurns(loop, Duration.ofSeconds(20), "after the writes");
+            Watchdog.assertLoopTurns(loop, lt, Duration.ofSeconds(20), "after the writes");
             Watchdog.assertEnds(lt, Duration.ofSeconds(60), "every write delivered and both sockets closed: " + log);
         });
         assertEquals(List.of(), thrown.stream().map(String::valueOf).toList(), "calls that threw");

@@ -68,7 +68,7 @@ class FdOnlyWritesBeyondOneMessageAreNeverLostTest {
         });
         Thread loopThread = loop.start();
         Watchdog.checkThenClose(loop, Duration.ofSeconds(10), () -> {
-            Watchdog.assertLoopTurns(loop, Duration.ofSeconds(10), "after the writes");
+            Watchdog.assertLoopTurns(loop, loopThread, Duration.ofSeconds(10), "after the writes");
             Watchdog.assertEnds(loopThread, Duration.ofSeconds(30), "both sockets closed: " + log);
         });
         List<String> want = new ArrayList<>(contents("a", 200));

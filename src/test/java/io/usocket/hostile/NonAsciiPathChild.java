@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * Child JVM of {@link NonAsciiSocketPathTest}, started under {@code LC_ALL=C}. argv: DIR.
  * Prints its {@code sun.jnu.encoding}, then serves one echo round trip on
  * {@code DIR/}{@link NonAsciiSocketPathTest#NAME} (which holds a stale socket file), closes,
- * listens and serves again, closes. Prints one line per step.
+ * listens and serves again, closes; then the same on an abstract name. Prints one line per step.
  */
 public final class NonAsciiPathChild {
     private NonAsciiPathChild() {
@@ -23,6 +23,8 @@ public final class NonAsciiPathChild {
         for (int round = 1; round <= 2; round++) {
             System.out.println(serveOnce(path, round));
         }
+        // An abstract name with the same characters: UTF-8 too, and no file anywhere.
+        System.out.println(serveOnce("\0usocket-test-" + ProcessHandle.current().pid() + "-" + NonAsciiSocketPathTest.NAME, 3));
         System.out.flush();
         System.exit(0);
     }

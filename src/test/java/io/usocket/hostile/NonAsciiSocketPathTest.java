@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sun.jnu.encoding} then ASCII, which turns {@code é} and {@code 中} into {@code ?}) finds
  * a stale socket file at {@code sé-中.sock}, reclaims it, serves, closes, and listens and serves
  * again; next to it lies {@code s?-?.sock}, the file the JDK's encoding names, which must not be
- * touched. Before the fix the stale probe and the unlink went through the JDK's encoding: the
+ * touched; then the same name in the abstract namespace ({@code \0...}) serves too. Before the fix the stale probe and the unlink went through the JDK's encoding: the
  * probe looked at the decoy (a regular file, so EADDRINUSE), and close unlinked the decoy.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -59,7 +59,8 @@ class NonAsciiSocketPathTest {
             assertNotEquals("jnu UTF-8", jnu, "LC_ALL=C did not change the child's sun.jnu.encoding");
             assertEquals(List.of(jnu,
                     "round 1: listening echo ping closed",
-                    "round 2: listening echo ping closed"), r.stdout(), () -> "stderr " + r.stderr());
+                    "round 2: listening echo ping closed",
+                    "round 3: listening echo ping closed"), r.stdout(), () -> "stderr " + r.stderr());
         }
         // Its own socket file is gone; the decoy is untouched and nothing else was left behind.
         assertEquals(-Errno.ENOENT, UnixPaths.mode(path));

@@ -17,14 +17,22 @@ final class Watchdog {
     private Watchdog() {
     }
 
-    /** Fails unless a task handed to {@code loop} from this thread runs within {@code within}: the loop still turns. */
-    static void assertLoopTurns(EventLoop loop, Duration within, String when) {
+    /**
+     * Fails unless the loop still turns: a task handed to {@code loop} from this thread runs
+     * within {@code within}, or {@code loopThread} ends (the loop ran out of work: a task queued
+     * just as it decided to stop never runs, and that is no wedge).
+     */
+    static void assertLoopTurns(EventLoop loop, Thread loopThread, Duration within, String when) {
         CountDownLatch ran = new CountDownLatch(1);
         loop.execute(ran::countDown);
+        long deadline = System.nanoTime() + within.toNanos();
         try {
-            if (!ran.await(within.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("the loop is wedged: a task from another thread did not run within "
-                        + within + " (" + when + ")");
+            while (!ran.await(20, TimeUnit.MILLISECONDS)) {
+                if (!loopThread.isAlive()) return;
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the loop is wedged: a task from another thread did not run within "
+                            + within + " (" + when + ")" + loopStacks());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -74,5 +82,17 @@ final class Watchdog {
             throw t;
         }
         assertClosesWithin(loop, closeWithin);
+    }
+
+    /** Where the loop threads of this process are (for a wedge's failure message). */
+    static String loopStacks() {
+        StringBuilder b = new StringBuilder();
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            if (!e.getKey().getName().startsWith("usocket-loop-")) continue;
+            b.append("\n  ").append(e.getKey().getName()).append(' ').append(e.getKey().getState());
+            StackTraceElement[] st = e.getValue();
+            for (int i = 0; i < Math.min(8, st.length); i++) b.append("\n    at ").append(st[i]);
+        }
+        return b.toString();
     }
 }

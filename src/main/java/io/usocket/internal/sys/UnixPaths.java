@@ -79,7 +79,10 @@ public final class UnixPaths {
 
     /**
      * The {@code st_mode} (type and permission bits) of the file at {@code path}, not following a
-     * final symlink ({@code lstat}'s answer, through {@code statx}), or minus the errno.
+     * final symlink ({@code lstat}'s answer, through {@code statx}: its layout is the same on every
+     * architecture), or minus the errno. Where {@code statx} is unavailable (ENOSYS: kernel before
+     * 4.11, or a seccomp filter) callers treat the file as unknown: no stale-socket reclaim
+     * ({@code EADDRINUSE} stands) and mode 0600 assumed for {@code readableAll}/{@code writableAll}.
      */
     public static int mode(String path) {
         NativeBuffer buf = new NativeBuffer(STATX_SIZE);
