@@ -1,0 +1,36 @@
+// node: test/parallel/test-net-socket-ready-without-cb.js
+package io.usocket.nodecore;
+
+import io.usocket.SocketTestKit;
+import io.usocket.UServer;
+import io.usocket.USocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Port of node's test-net-socket-ready-without-cb.js, on a path: {@code connect} without a
+ * callback, {@code 'ready'} still comes. Node connects to {@code server.address()} (an options
+ * object); here to the path it returns.
+ */
+class TestNetSocketReadyWithoutCb {
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(30));
+    @RegisterExtension
+    final Common common = new Common();
+
+    @Test
+    void readyWithoutCallback() {
+        UServer server = new UServer(kit.loop());
+        server.on("connection", common.mustCall((USocket conn) -> {
+            conn.end();
+            server.close();
+        }));
+        server.listen(kit.path("ready.sock"), common.mustCall(() -> {
+            USocket client = new USocket(kit.loop());
+            client.on("ready", common.mustCall(() -> client.end()));
+            client.connect(server.address());
+        }));
+        kit.run();
+    }
+}
