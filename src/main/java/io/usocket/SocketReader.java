@@ -287,6 +287,7 @@ final class SocketReader {
         socket.loop.nextTick(() -> {
             if (endEmitted || socket.destroyed || buffer.length() > 0) return;
             endEmitted = true;
+            socket.onReadableStreamEnd();
             socket.emit("end");
             socket.onReadableEnded();
         });

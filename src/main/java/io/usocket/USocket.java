@@ -294,9 +294,16 @@ public class USocket extends EventEmitter {
 
     // ---- the two sides finishing ----
 
+    /**
+     * net.js's onReadableStreamEnd, an {@code 'end'} listener Node's Socket registers before any
+     * of the user's: from then on (allowHalfOpen false) a write after our own end() is EPIPE.
+     */
+    void onReadableStreamEnd() {
+        if (!allowHalfOpen) writeAfterFin = true;
+    }
+
     /** Node's endReadableNT after {@code 'end'}: end our side too (allowHalfOpen false), or autoDestroy. */
     void onReadableEnded() {
-        if (!allowHalfOpen) writeAfterFin = true;
         if (!allowHalfOpen && writable.writable()) {
             loop.nextTick(() -> {
                 if (writable.writable() && !destroyed) end();
