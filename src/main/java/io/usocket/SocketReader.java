@@ -342,6 +342,19 @@ final class SocketReader {
         });
     }
 
+    /**
+     * destroy.js's undestroy for the readable side: the flags of one connection start over;
+     * flowing mode, listeners' effects, the decoder and the high-water mark stay.
+     */
+    void undestroy() {
+        ended = false;
+        endEmitted = false;
+        reading = false;
+        emittedReadable = false;
+        waitingForFds = false;
+        bytesRead = 0;
+    }
+
     /** Closes fds nobody took (decisions D14); buffered bytes stay readable in readableLength, as in Node. */
     void destroy() {
         for (int fd : fds.drain()) LibC.INSTANCE.close(fd);

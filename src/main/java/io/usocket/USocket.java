@@ -206,12 +206,7 @@ public class USocket extends EventEmitter {
         fdsWaiting = null;
         pendingData = false;
         writeAfterFin = false;
-        SocketReader old = reader;
-        reader = new SocketReader(this);
-        reader.highWaterMark = old.highWaterMark;
-        reader.maxPendingFds = old.maxPendingFds;
-        reader.maxPendingBytes = old.maxPendingBytes;
-        reader.decoder = old.decoder;
+        reader.undestroy();
         writable = new SocketWritable(writable.highWaterMark);
         // Node's byte counts belong to the handle: a new connection counts from 0.
         writer.dispatched = 0;
