@@ -475,9 +475,18 @@ public class EventEmitter {
         Object er = args != null && args.length > 0 ? args[0] : null;
         if (er instanceof RuntimeException re) return re;
         if (er instanceof Error err) throw err;
-        String shown = er == null ? "undefined" : er instanceof String s ? quote(s) : er.toString();
+        String shown = er == null ? "undefined" : er instanceof String s ? quote(s) : show(er);
         return new USocketException("ERR_UNHANDLED_ERROR", "Unhandled error. (" + shown + ")",
                 er instanceof Throwable t ? t : null);
+    }
+
+    /** Node's {@code util.inspect} fallback: a value whose toString() throws is shown as {@code [object Object]}. */
+    private static String show(Object er) {
+        try {
+            return er.toString();
+        } catch (RuntimeException e) {
+            return "[object Object]";
+        }
     }
 
     /** Picks the quotes Node's {@code util.inspect} would, so messages match Node's. */

@@ -1,6 +1,7 @@
 package io.usocket;
 
 import io.usocket.internal.sys.Epoll;
+import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.MsgIo;
 import io.usocket.internal.sys.Sys;
 
@@ -22,11 +23,19 @@ import java.util.function.Consumer;
 /**
  * A single-threaded event loop on epoll: the Java stand-in for the libuv loop a node process runs.
  *
- * <p>Every listener and callback of the sockets and servers created on a loop runs on the thread
- * that runs it. One turn goes as in Node: due timers (in due order, ties in creation order), then
- * I/O callbacks and tasks handed over from other threads, then immediates; the
- * {@link #nextTick} queue is drained after every callback. {@link #run()} returns when no
- * referenced socket, server, timer or task is left, as a node process exits.
+ * <p>One turn is libuv's {@code uv_run}: due timers (in due order, ties in creation order),
+ * pending callbacks (I/O completions libuv defers), poll for I/O (tasks handed over from other
+ * threads run there too), pending callbacks the poll produced, check ({@link #setImmediate}),
+ * closing handles (a socket's {@code 'close'}). The {@link #nextTick} queue is drained after
+ * every callback. {@link #run()} returns when no active referenced handle (a socket that reads
+ * or waits to write, connect or shut down; a listening server), timer, pending or closing
+ * callback or task is left, as a node process exits (decisions D21, D26).
+ *
+ * <p>Thread rule (decisions D20): the thread running the loop owns its state; a call from any
+ * other thread is handed to the loop as a task. While no thread runs it, calls act directly,
+ * serialized on the loop's monitor, so set-up from several threads before {@link #start()}
+ * loses nothing. {@link #execute}, {@link #nextTick}, the timer methods and {@link #close()}
+ * are safe from any thread.
  *
  * <p>An exception thrown by a callback, or an {@code 'error'} emitted with no listener, goes to
  * the handler set with {@link #onUncaughtException}; with none, the loop stops and {@code run()}
@@ -47,11 +56,26 @@ public final class EventLoop implements Executor, AutoCloseable {
     private ArrayDeque<Timer> immediates = new ArrayDeque<>();
     private ArrayDeque<Timer> runningImmediates = new ArrayDeque<>();
     private final Set<IoHandle> handles = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** libuv's pending queue: I/O completions deferred out of the call that made them (uv__io_feed). */
+    private ArrayDeque<Runnable> pending = new ArrayDeque<>();
+    private ArrayDeque<Runnable> runningPending = new ArrayDeque<>();
+    /** libuv's closing handles: close callbacks, run in the last phase of a turn (uv__run_closing_handles). */
+    private ArrayDeque<Runnable> closing = new ArrayDeque<>();
+    private ArrayDeque<Runnable> runningClosing = new ArrayDeque<>();
     private IoHandle[] watchers = new IoHandle[256];
+    /** libuv's watcher queue: handles whose epoll interest changed since the last poll. */
+    private final ArrayDeque<IoHandle> watcherQueue = new ArrayDeque<>();
     private long timerSeq;
-    private int refHandles;
+    /** Handles that are active and referenced (libuv's active_handles, less the unref'd ones). */
+    private int activeHandles;
     private int refTimers;
     private long now;
+    /**
+     * The thread that owns the loop's state while it runs (decisions D20): set by run()/start()
+     * under this loop's monitor, null while no thread runs it. While null, set-up calls act on
+     * the state directly but only under this loop's monitor ({@link #onLoop}), so calls from
+     * several threads before start() are serialized, none lost.
+     */
     private volatile Thread thread;
     private Consumer<Throwable> uncaughtHandler;
     private Throwable fatal;
@@ -100,7 +124,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         Thread me = Thread.currentThread();
         synchronized (this) {
             if (closed) throw new InvalidStateException("ERR_LOOP_CLOSED", "The event loop is closed");
-            if ((thread != null && thread != me) || running) {
+            if (running || (thread != null && thread != me)) {
                 throw new InvalidStateException("ERR_LOOP_RUNNING", "The event loop is already running on " + thread.getName());
             }
             thread = me;
@@ -121,7 +145,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs the loop on a new thread named {@code usocket-loop-N}, as {@link #run()} would.
+     * Runs the loop on a new thread named {@code usocket-loop-N}, as {@link #run()} would. The
+     * new thread owns the loop from this call on: calls made after start() returns are handed to it.
      *
      * @return the new thread running the loop
      */
@@ -137,32 +162,56 @@ public final class EventLoop implements Executor, AutoCloseable {
         return t;
     }
 
+    /**
+     * libuv's {@code uv_run} in default mode, phase by phase: timers, pending callbacks, (idle,
+     * prepare: none here), poll for I/O (tasks from other threads arrive there, as libuv's async
+     * handle does), pending callbacks the poll produced, check (immediates), closing handles.
+     * Node drains its nextTick queue after every callback of every phase.
+     */
     private void loop() {
         now = System.nanoTime() / 1_000_000;
+        // What was queued before run() is the main module's work: it runs before the first turn.
         drainTicks();
         runTasks();
-        while (!closed && fatal == null) {
+        boolean alive = alive();
+        while (alive && !stopped()) {
             updateNow();
             runTimers();
-            if (closed || fatal != null || !alive()) break;
-            poll();
-            runTasks();
+            if (stopped()) break;
+            runPending();
+            if (stopped()) break;
+            poll(pollTimeout());
+            for (int r = 0; r < 8 && !pending.isEmpty() && !stopped(); r++) runPending();
+            if (stopped()) break;
             runImmediates();
+            if (stopped()) break;
+            runClosing();
+            alive = alive();
         }
         if (closed) release();
     }
 
-    private boolean alive() {
-        // Ref'd immediates are counted in refTimers; an unref'd one alone does not hold the loop (Node).
-        return refHandles > 0 || refTimers > 0 || !ticks.isEmpty() || !tasks.isEmpty();
+    private boolean stopped() {
+        return closed || fatal != null;
     }
 
-    private void poll() {
-        int timeout = 0;
-        if (immediates.isEmpty() && ticks.isEmpty()) {
-            Timer next = timers.peek();
-            timeout = next == null ? -1 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, next.due - now));
-        }
+    /** libuv's {@code uv__loop_alive}: active referenced handles, pending work, closing handles (and Node's timers and ticks). */
+    private boolean alive() {
+        // Ref'd immediates are counted in refTimers; an unref'd one alone does not hold the loop (Node).
+        return activeHandles > 0 || refTimers > 0 || !pending.isEmpty() || !closing.isEmpty()
+                || !ticks.isEmpty() || !tasks.isEmpty();
+    }
+
+    /** libuv's {@code uv__backend_timeout}: 0 while anything is due now, else until the next timer. */
+    private int pollTimeout() {
+        if (!immediates.isEmpty() || !ticks.isEmpty() || !pending.isEmpty() || !closing.isEmpty()) return 0;
+        if (activeHandles == 0 && refTimers == 0) return 0;
+        Timer next = timers.peek();
+        return next == null ? -1 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, next.due - now));
+    }
+
+    private void poll(int timeout) {
+        flushWatchers();
         if (timeout != 0) {
             sleeping.set(true);
             if (!tasks.isEmpty()) timeout = 0;
@@ -171,17 +220,45 @@ public final class EventLoop implements Executor, AutoCloseable {
         sleeping.set(false);
         updateNow();
         int wakeFd = epoll.wakeFd();
-        for (int i = 0; i < n && !closed && fatal == null; i++) {
+        for (int i = 0; i < n && !stopped(); i++) {
             int fd = epoll.fd(i);
             if (fd == wakeFd) {
                 epoll.drainWakeup();
                 continue;
             }
             IoHandle h = fd < watchers.length ? watchers[fd] : null;
-            if (h != null) {
-                int ops = epoll.ops(i);
-                invoke(() -> h.onIo(ops));
+            if (h == null || h.pevents == 0) {
+                // libuv: an fd nobody watches any more is disarmed when it next reports.
+                epoll.control(Sys.EPOLL_CTL_DEL, fd, 0);
+                if (h != null) h.events = 0;
+                continue;
             }
+            int ops = epoll.ops(i) & (h.pevents | Sys.EPOLLERR | Sys.EPOLLHUP);
+            if (ops != 0) invoke(() -> h.onIo(ops));
+        }
+        runTasks();
+    }
+
+    private void runPending() {
+        ArrayDeque<Runnable> batch = pending;
+        pending = runningPending;
+        runningPending = batch;
+        Runnable r;
+        while ((r = batch.poll()) != null) {
+            if (stopped()) continue;
+            invoke(r);
+        }
+    }
+
+    private void runClosing() {
+        // Close callbacks queued while these run wait for the next turn, as in libuv.
+        ArrayDeque<Runnable> batch = closing;
+        closing = runningClosing;
+        runningClosing = batch;
+        Runnable r;
+        while ((r = batch.poll()) != null) {
+            if (stopped()) continue;
+            invoke(r);
         }
     }
 
@@ -191,7 +268,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void runTimers() {
         Timer t;
-        while (fatal == null && !closed && (t = timers.peek()) != null && t.due <= now) {
+        while (!stopped() && (t = timers.peek()) != null && t.due <= now) {
             timers.poll();
             if (t.interval >= 0) {
                 t.due = now + t.interval;
@@ -268,17 +345,28 @@ public final class EventLoop implements Executor, AutoCloseable {
         throw new USocketException("ERR_UNCAUGHT_EXCEPTION", String.valueOf(t.getMessage()), t);
     }
 
-    /** Hands a task to the loop; safe from any thread. Tasks from one thread run in the order given. */
+    /**
+     * Hands a task to the loop; safe from any thread. Tasks from one thread run in the order given.
+     *
+     * @throws InvalidStateException {@code ERR_LOOP_CLOSED} once the loop is closed (decisions D22)
+     */
     @Override
     public void execute(Runnable task) {
         if (task == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"task\" argument must be a Runnable. Received null");
+        checkOpen();
         tasks.add(task);
         if (sleeping.compareAndSet(true, false)) epoll.wakeup();
     }
 
+    /** Throws {@code ERR_LOOP_CLOSED} once the loop is closed (decisions D22). */
+    void checkOpen() {
+        if (closed) throw new InvalidStateException("ERR_LOOP_CLOSED", "The event loop is closed");
+    }
+
     /**
-     * Whether the caller may act on the loop's state directly: it is the loop's thread, or no
-     * thread runs the loop (set-up code before {@link #run()}, like a node main module).
+     * Whether the caller may act on the loop's state (decisions D20): it is the loop's thread,
+     * or no thread runs the loop (set-up code before {@link #run()}, like a node main module;
+     * the library then serializes such calls on the loop's monitor).
      *
      * @return whether the calling thread is the loop's thread
      */
@@ -287,10 +375,52 @@ public final class EventLoop implements Executor, AutoCloseable {
         return t == null || t == Thread.currentThread();
     }
 
-    /** Runs {@code r} now when on the loop (see {@link #inEventLoop()}), else hands it to the loop. */
+    /** Whether the caller is the thread running the loop. */
+    boolean isLoopThread() {
+        return thread == Thread.currentThread();
+    }
+
+    /**
+     * Runs {@code r} now when the caller may act on the loop: on the loop's thread, or, while no
+     * thread runs the loop, under the loop's monitor (so set-up calls from several threads never
+     * interleave). Otherwise hands it to the loop as a task. On a closed loop a call from
+     * another thread is dropped: every handle is already closed.
+     */
     void onLoop(Runnable r) {
-        if (inEventLoop()) r.run();
-        else execute(r);
+        if (!runHere(r) && !closed) {
+            try {
+                execute(r);
+            } catch (InvalidStateException closedMeanwhile) {
+                // Closed between the check and the hand-over: the handles are gone, nothing to do.
+            }
+        }
+    }
+
+    /** Runs {@code r} if the caller may act on the loop (see {@link #onLoop}); false if it did not. */
+    boolean runHere(Runnable r) {
+        Thread t = thread;
+        if (t == Thread.currentThread()) {
+            r.run();
+            return true;
+        }
+        if (t != null) return false;
+        synchronized (this) {
+            // run()/start() take the loop under this monitor: once they did, hand over instead.
+            if (thread != null) return false;
+            r.run();
+            return true;
+        }
+    }
+
+    /** Queues {@code r} on libuv's pending queue: it runs in the next pending phase. Loop thread. */
+    void pending(Runnable r) {
+        pending.add(r);
+    }
+
+    /** Queues a handle's close callback: it runs in this turn's closing phase (libuv's uv_close). Loop thread. */
+    void closing(Runnable r) {
+        // libuv prepends to loop->closing_handles: close callbacks run last-closed first.
+        closing.addFirst(r);
     }
 
     /**
@@ -299,30 +429,51 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @param task what to run, on the loop thread
      */
     public void nextTick(Runnable task) {
-        if (inEventLoop()) ticks.add(task);
-        else execute(() -> ticks.add(task));
+        if (isLoopThread()) ticks.add(task);
+        else onLoop(() -> ticks.add(task));
     }
 
     /**
-     * Runs {@code task} once after {@code ms} milliseconds (at least 1, as in Node). Node: {@code setTimeout}.
+     * Runs {@code task} once after {@code ms} milliseconds. As in Node, a delay under 1 becomes
+     * 1, and one above 2^31-1 becomes 1 with a {@code TimeoutOverflowWarning} (decisions D23).
+     * Node: {@code setTimeout}.
      *
      * @param task what to run, on the loop thread
      * @param ms milliseconds
      * @return the timer, which can clear it
      */
     public Timer setTimeout(Runnable task, long ms) {
-        return schedule(new Timer(this, task, -1), ms);
+        return schedule(new Timer(this, task, -1), timerDuration(ms));
     }
 
     /**
-     * Runs {@code task} every {@code ms} milliseconds until cleared. Node: {@code setInterval}.
+     * Runs {@code task} every {@code ms} milliseconds until cleared; {@code ms} as for
+     * {@link #setTimeout}. Node: {@code setInterval}.
      *
      * @param task what to run, on the loop thread
      * @param ms milliseconds
      * @return the timer, which can clear it
      */
     public Timer setInterval(Runnable task, long ms) {
-        return schedule(new Timer(this, task, Math.max(1, ms)), ms);
+        long delay = timerDuration(ms);
+        return schedule(new Timer(this, task, delay), delay);
+    }
+
+    /** The largest timer delay Node keeps: 2^31-1 ms ({@code TIMEOUT_MAX} of node's lib/internal/timers.js). */
+    static final long TIMEOUT_MAX = Integer.MAX_VALUE;
+
+    /** Node's Timeout constructor: {@code !(after >= 1 && after <= TIMEOUT_MAX)} becomes 1, warning when it was too large. */
+    private static long timerDuration(long ms) {
+        if (ms >= 1 && ms <= TIMEOUT_MAX) return ms;
+        if (ms > TIMEOUT_MAX) {
+            warn("TimeoutOverflowWarning", ms + " does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.");
+        }
+        return 1;
+    }
+
+    /** Node's {@code process.emitWarning}: printed to stderr as node prints it. */
+    static void warn(String type, String message) {
+        System.err.println("(usocket) " + type + ": " + message);
     }
 
     /**
@@ -343,7 +494,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private Timer schedule(Timer t, long ms) {
         if (t.task == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"callback\" argument must be a Runnable. Received null");
-        long delay = Math.max(1, ms);
+        long delay = ms;
         onLoop(() -> {
             if (closed) return;
             updateNow(); // Node measures from the call (GetNow refreshes libuv's time), not from the turn's start
@@ -415,11 +566,14 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         handles.clear();
         Arrays.fill(watchers, null);
+        watcherQueue.clear();
+        pending.clear();
+        closing.clear();
         timers.clear();
         immediates.clear();
         ticks.clear();
         tasks.clear();
-        refHandles = 0;
+        activeHandles = 0;
         refTimers = 0;
         epoll.close();
     }
@@ -436,49 +590,68 @@ public final class EventLoop implements Executor, AutoCloseable {
         return msgIo;
     }
 
-    /** A handle now owns a descriptor: it keeps the loop alive while {@code ref}. */
+    /** A handle now owns a descriptor: {@link #close()} closes it. */
     void addHandle(IoHandle h) {
-        if (handles.add(h) && h.hasRef()) refHandles++;
+        handles.add(h);
     }
 
     /** The handle has released its descriptor. */
     void removeHandle(IoHandle h) {
-        if (handles.remove(h) && h.hasRef()) refHandles--;
+        handles.remove(h);
     }
 
-    /** A live handle's ref() or unref(). */
-    void handleRefChanged(IoHandle h) {
-        if (handles.contains(h)) refHandles += h.hasRef() ? 1 : -1;
-    }
-
-    /** Starts epoll interest in {@code fd}; returns 0 or the errno. */
-    int watch(int fd, IoHandle h, int interest) {
-        if (fd >= watchers.length) watchers = Arrays.copyOf(watchers, Math.max(fd + 1, watchers.length * 2));
-        watchers[fd] = h;
-        int err = epoll.control(Sys.EPOLL_CTL_ADD, fd, interest);
-        if (err != 0) watchers[fd] = null;
-        return err;
-    }
-
-    /** Changes the interest set of a watched fd. */
-    void rewatch(int fd, int interest) {
-        epoll.control(Sys.EPOLL_CTL_MOD, fd, interest);
+    /** A handle became active or inactive, or was ref'd or unref'd: libuv's active handle count. */
+    void handleCountChanged(int delta) {
+        activeHandles += delta;
     }
 
     /**
-     * Forgets {@code fd} just before the caller closes it, without an epoll_ctl: closing the only
-     * descriptor of a socket removes it from epoll. Only for fds the library created and never
-     * shared; anything else needs {@link #unwatch}.
+     * libuv's {@code uv__io_start}/{@code uv__io_stop}: the events {@code h} wants on {@code fd}
+     * from now on. As in libuv, epoll is told at the start of the next poll, in the order of
+     * these calls (uv__io_poll's watcher queue): the kernel then sees the same sequence of
+     * epoll_ctl calls as under node, and reports ready fds in the same order.
      */
-    void forget(int fd) {
-        if (fd < watchers.length) watchers[fd] = null;
+    void ioSet(IoHandle h, int fd, int pevents) {
+        if (fd >= watchers.length) watchers = Arrays.copyOf(watchers, Math.max(fd + 1, watchers.length * 2));
+        watchers[fd] = h;
+        h.fd = fd;
+        h.pevents = pevents;
+        if (pevents != h.events && !h.queued) {
+            h.queued = true;
+            watcherQueue.add(h);
+        }
     }
 
-    /** Stops watching {@code fd}; call before closing it, since dup'd descriptors keep it in epoll. */
-    void unwatch(int fd) {
-        if (fd < watchers.length && watchers[fd] != null) {
-            watchers[fd] = null;
-            epoll.control(Sys.EPOLL_CTL_DEL, fd, 0);
+    /**
+     * {@code fd} is about to be closed: it is forgotten. A descriptor others may share (adopted,
+     * inherited) is taken out of epoll now, since closing ours would not remove it.
+     */
+    void ioClose(IoHandle h, int fd, boolean shared) {
+        if (fd < watchers.length && watchers[fd] == h) watchers[fd] = null;
+        if (shared && h.events != 0) epoll.control(Sys.EPOLL_CTL_DEL, fd, 0);
+        h.events = 0;
+        h.pevents = 0;
+        h.fd = -1;
+    }
+
+    /** The watcher queue reaches epoll (libuv's first loop of uv__io_poll). */
+    private void flushWatchers() {
+        IoHandle h;
+        while ((h = watcherQueue.poll()) != null) {
+            h.queued = false;
+            // Nothing wanted: left registered, as libuv does; its next event disarms it.
+            if (h.fd < 0 || h.pevents == h.events || h.pevents == 0) continue;
+            int op = h.events == 0 ? Sys.EPOLL_CTL_ADD : Sys.EPOLL_CTL_MOD;
+            int err = epoll.control(op, h.fd, h.pevents);
+            if (err == Errno.EEXIST) err = epoll.control(Sys.EPOLL_CTL_MOD, h.fd, h.pevents);
+            else if (err == Errno.ENOENT) err = epoll.control(Sys.EPOLL_CTL_ADD, h.fd, h.pevents);
+            if (err != 0) {
+                IoHandle failed = h;
+                int e = err;
+                invoke(() -> failed.onWatchError(e));
+                continue;
+            }
+            h.events = h.pevents;
         }
     }
 }

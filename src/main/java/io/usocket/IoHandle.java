@@ -1,12 +1,26 @@
 package io.usocket;
 
 /**
- * What the loop knows of a socket or server: it is told of readiness, can force it shut, and
- * counts it towards {@link EventLoop#run()}'s exit rule while it is open and ref'd.
+ * What the loop knows of a socket or server: libuv's {@code uv_handle_t}. It is told of
+ * readiness, can be forced shut, and counts towards {@link EventLoop#run()}'s exit rule while it
+ * is <em>active</em> and referenced (libuv's {@code uv__handle_start}/{@code uv__handle_stop}
+ * and {@code uv_ref}/{@code uv_unref}): a stream is active while it reads or waits to write,
+ * connect or shut down; a server while it listens (node-semantics: a node process exits when no
+ * active referenced handle is left).
+ *
+ * <p>Thread rule (decisions D20): every method but {@link #setRef} runs on the loop's owner thread.
  */
 abstract class IoHandle {
     private final EventLoop loop;
     private boolean ref = true;
+    private boolean active;
+    /** The fd epoll watches for this handle, or -1 (libuv's io_watcher; loop thread). */
+    int fd = -1;
+    /** Events wanted (libuv's pevents) and events epoll has (libuv's events). */
+    int pevents;
+    int events;
+    /** In the loop's watcher queue. */
+    boolean queued;
 
     IoHandle(EventLoop loop) {
         this.loop = loop;
@@ -18,9 +32,24 @@ abstract class IoHandle {
     /** {@link EventLoop#close()}: release every descriptor now, emitting nothing. */
     abstract void forceClose();
 
-    /** Whether this handle keeps the loop alive while open (Node's {@code hasRef()}). Loop thread. */
+    /** epoll refused to watch the fd (errno). */
+    void onWatchError(int errno) {
+    }
+
+    /** Whether this handle keeps the loop alive while active (Node's {@code hasRef()}). Loop thread. */
     final boolean hasRef() {
         return ref;
+    }
+
+    /** libuv's {@code uv__handle_start} (true) / {@code uv__handle_stop} (false). Loop thread. */
+    final void setActive(boolean a) {
+        if (active == a) return;
+        active = a;
+        if (ref) loop.handleCountChanged(a ? 1 : -1);
+    }
+
+    final boolean isActive() {
+        return active;
     }
 
     /** Node's {@code ref()} / {@code unref()} of the owner; safe from any thread. */
@@ -28,7 +57,7 @@ abstract class IoHandle {
         loop.onLoop(() -> {
             if (ref == r) return;
             ref = r;
-            loop.handleRefChanged(this);
+            if (active) loop.handleCountChanged(r ? 1 : -1);
         });
     }
 }

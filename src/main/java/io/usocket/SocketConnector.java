@@ -7,15 +7,15 @@ import io.usocket.internal.sys.UnixSockets;
 /**
  * The connect state of a {@link USocket}: opening the fd, a non-blocking connect whose outcome
  * epoll reports (EPOLLOUT, then SO_ERROR), a short backoff while the listener's backlog is full,
- * and the error that destroys the socket when connecting fails.
+ * and the error that destroys the socket when connecting fails (from libuv's pending queue).
+ *
+ * <p>Thread rule (decisions D20): loop thread only.
  */
 final class SocketConnector {
     private static final int MAX_RETRY_MS = 100;
 
     private final USocket socket;
     private int retryMs;
-    /** connect() succeeded outright: EPOLLOUT needs no SO_ERROR check then. */
-    private boolean connectedAtOnce;
     /**
      * A connect is under way and its outcome comes with EPOLLOUT. False while a retry waits: an
      * unconnected socket polls writable too, and must not be taken for connected.
@@ -42,8 +42,8 @@ final class SocketConnector {
             }
             socket.attach(fd);
         }
+
         int errno = UnixSockets.connect(socket.fd, addr);
-        connectedAtOnce = errno == 0;
         awaitingPoll = errno == 0 || errno == Errno.EINPROGRESS;
         if (awaitingPoll) {
             // Even a connect that completed at once is reported from the poll (EPOLLOUT), as libuv
@@ -58,11 +58,14 @@ final class SocketConnector {
         }
     }
 
-    /** EPOLLOUT while connecting: the connect finished, one way or the other. */
-    void onWritable() {
+    /** EPOLLOUT while connecting: the connect finished, one way or the other (libuv's uv__stream_connect). */
+    void onWritable(int ops) {
         if (!awaitingPoll) return;
         awaitingPoll = false;
-        int errno = connectedAtOnce ? 0 : UnixSockets.pendingError(socket.fd);
+        // libuv's uv__stream_connect asks SO_ERROR even after an immediate connect: a server
+        // that closed (even later in this poll batch) with us in its backlog resets us
+        // (ECONNRESET, never 'connect').
+        int errno = UnixSockets.pendingError(socket.fd);
         if (errno != 0) fail(errno);
         else socket.onConnect();
     }
@@ -72,8 +75,9 @@ final class SocketConnector {
         return awaitingPoll;
     }
 
+    /** libuv reports a failed connect from the pending phase (uv__io_feed), never inside connect(). */
     private void fail(int errno) {
         USocketException err = USocketException.system(errno, "connect", socket.path());
-        socket.loop.execute(() -> socket.destroy(err));
+        socket.loop.pending(() -> socket.destroy(err));
     }
 }

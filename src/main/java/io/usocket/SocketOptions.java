@@ -13,6 +13,10 @@ public final class SocketOptions {
     boolean allowHalfOpen;
     int readableHighWaterMark = 16 * 1024;
     int writableHighWaterMark = 16 * 1024;
+    static final int DEFAULT_MAX_PENDING_FDS = 256;
+    static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
+    int maxPendingFds = DEFAULT_MAX_PENDING_FDS;
+    long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
 
     /** Options with Node's defaults: no path, no fd, {@code allowHalfOpen=false}, 16 KiB marks. */
     public SocketOptions() {
@@ -70,6 +74,31 @@ public final class SocketOptions {
      */
     public SocketOptions writableHighWaterMark(int bytes) {
         this.writableHighWaterMark = positive(bytes, "writableHighWaterMark");
+        return this;
+    }
+
+    /**
+     * Received fds a socket may hold unread (no {@code 'fds'} listener, not yet taken by
+     * {@code read(size, count)}); one more destroys it with {@code ERR_TOO_MANY_FDS} and closes
+     * them, so a peer cannot fill the process's fd table (default 256; decisions D24). No Node
+     * equivalent: Node's net cannot receive fds.
+     */
+    public SocketOptions maxPendingFds(int n) {
+        this.maxPendingFds = positive(n, "maxPendingFds");
+        return this;
+    }
+
+    /**
+     * Bytes a socket may buffer while {@code read(size, count)} waits for fds (reading then goes
+     * on past the high-water mark); beyond it the socket is destroyed with
+     * {@code ERR_READ_BUFFER_FULL} (default 64 MiB; decisions D25). No Node equivalent.
+     */
+    public SocketOptions maxPendingBytes(long bytes) {
+        if (bytes < 0) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE",
+                    "The value of \"maxPendingBytes\" is out of range. It must be >= 0. Received " + bytes);
+        }
+        this.maxPendingBytes = bytes;
         return this;
     }
 

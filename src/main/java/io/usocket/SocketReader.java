@@ -15,6 +15,8 @@ import io.usocket.internal.sys.MsgIo;
  * <p>Names follow Node's {@code ReadableState}: {@code flowing} is null (no consumer yet),
  * true ({@code 'data'}/{@code resume()}) or false ({@code pause()} or a {@code 'readable'}
  * listener); {@code ended} means EOF arrived, {@code endEmitted} that {@code 'end'} went out.
+ *
+ * <p>Thread rule (decisions D20): loop thread only; {@link USocket} hands other threads' calls over.
  */
 final class SocketReader {
     private static final int READS_PER_WAKEUP = 32;
@@ -32,8 +34,21 @@ final class SocketReader {
     boolean resumeScheduled;
     /** A read(size, count) is waiting for fds: keep reading past the high-water mark (decisions D15). */
     boolean waitingForFds;
+    /** Received fds nobody took, past which the socket fails with ERR_TOO_MANY_FDS (decisions D24). */
+    int maxPendingFds = SocketOptions.DEFAULT_MAX_PENDING_FDS;
+    /** Buffered bytes past which reading for a waiting read(size, count) fails with ERR_READ_BUFFER_FULL (decisions D25). */
+    long maxPendingBytes = SocketOptions.DEFAULT_MAX_PENDING_BYTES;
     long bytesRead;
     StringDecoder decoder;
+    /**
+     * libuv's reading state (uv_read_start / uv_read_stop): started by Node's first
+     * {@code read(0)} (at accept, after connect unless paused, or by any read, resume or
+     * {@code 'readable'} listener); it stops at EOF. Only a reading stream keeps the loop alive
+     * (decisions D21).
+     */
+    boolean reading;
+    /** Node's state.sync: true until the first read() (its _read call) returns. */
+    boolean sync = true;
 
     SocketReader(USocket socket) {
         this.socket = socket;
@@ -41,7 +56,9 @@ final class SocketReader {
 
     /** Whether the socket should ask epoll for input now. */
     boolean wantsRead() {
-        return !ended && (buffer.length() < highWaterMark || waitingForFds);
+        // Node's canPushMore: below the high-water mark, or nothing buffered at all (so a zero
+        // mark still reads, one chunk at a time).
+        return !ended && (buffer.length() < highWaterMark || buffer.isEmpty() || waitingForFds);
     }
 
     boolean readable() {
@@ -88,6 +105,13 @@ final class SocketReader {
         bytesRead += n;
         socket.touch();
         push(chunk);
+        if (waitingForFds && buffer.length() > maxPendingBytes && !socket.destroyed) {
+            // Reading past the high-water mark for a waiting read(size, count) is bounded: the
+            // peer sends bytes and no fds (decisions D25).
+            socket.destroy(new USocketException("ERR_READ_BUFFER_FULL", "More than " + maxPendingBytes
+                    + " bytes buffered while read(size, count) waits for fds: the peer sends bytes without the fds"));
+            return false;
+        }
         // A short read without fds means the kernel's queue is (very likely) empty: skip the EAGAIN call.
         return received != null || n == MsgIo.RECV_SIZE;
     }
@@ -98,6 +122,13 @@ final class SocketReader {
             return;
         }
         fds.addAll(received);
+        if (fds.size() > maxPendingFds) {
+            // Fds nobody takes would fill the process's fd table (decisions D24): the socket
+            // fails, and destroy() closes every queued fd.
+            socket.destroy(new USocketException("ERR_TOO_MANY_FDS", "More than " + maxPendingFds
+                    + " received fds wait unread (no 'fds' listener, no read(size, count) taking them)"));
+            return;
+        }
         // A reader waiting for fds is told even above the high-water mark, where Node's
         // emitReadable bookkeeping leaves needReadable false (decisions D15).
         boolean waited = waitingForFds;
@@ -168,6 +199,8 @@ final class SocketReader {
 
     /** Node's {@code readable.read([size])}. */
     byte[] read(Integer n) {
+        reading = true;
+        sync = false;
         if (n != null && n > highWaterMark) highWaterMark = nextPowerOfTwo(n);
         int requested = n == null ? -1 : n;
         if (requested != 0) emittedReadable = false;
@@ -193,18 +226,21 @@ final class SocketReader {
     }
 
     private int howMuchToRead(int n) {
-        int length = buffer.length();
+        long length = buffer.length();
         if (n == 0 || (length == 0 && ended)) return 0;
-        if (n < 0) return length;
+        // A byte[] holds at most 2^31-1 bytes: read() of more hands them out in several reads.
+        if (n < 0) return (int) Math.min(length, Integer.MAX_VALUE - 8);
         if (n <= length) return n;
-        return ended ? length : 0;
+        return ended ? (int) length : 0;
     }
 
     /** usocket's {@code read(size, count)} (decisions D7). */
     Message read(Integer size, Integer count) {
+        reading = true;
+        sync = false;
         // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
         if (size != null && size > highWaterMark) highWaterMark = nextPowerOfTwo(size);
-        int length = buffer.length();
+        long length = buffer.length();
         boolean bytesShort = size != null && size > 0 && length < size && !(ended && length > 0);
         boolean fdsShort = count != null && fds.size() < count;
         boolean nothingAtEof = ended && length == 0 && fds.size() == 0;
@@ -215,7 +251,7 @@ final class SocketReader {
             socket.updateInterest();
             return null;
         }
-        int nBytes = size == null ? length : Math.min(size, length);
+        int nBytes = (int) (size == null ? Math.min(length, Integer.MAX_VALUE) : Math.min(size, length));
         byte[] data = nBytes > 0 ? buffer.take(nBytes) : null;
         int[] got = fds.take(count == null ? fds.size() : count);
         waitingForFds = false;
@@ -227,13 +263,22 @@ final class SocketReader {
         return new Message(data, got);
     }
 
+    /** Node's readableAddChunkUnshift + addChunk(addToFront), with usocket's fds (decisions D9). */
     void unshift(byte[] data, int[] more) {
         if (endEmitted) {
             socket.destroy(new USocketException("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event"));
             return;
         }
-        if (data != null) buffer.unshift(data);
+        if (socket.destroyed) return;
         if (more != null) fds.unshift(more);
+        if (data != null && data.length > 0) {
+            // Node's addChunk: a flowing stream with nothing buffered emits the chunk at once.
+            if (Boolean.TRUE.equals(flowing) && !sync && buffer.isEmpty() && socket.listenerCount("data") > 0) {
+                emitData(data);
+                return;
+            }
+            buffer.unshift(data);
+        }
         if (needReadable) emitReadable();
     }
 
@@ -242,6 +287,7 @@ final class SocketReader {
         socket.loop.nextTick(() -> {
             if (endEmitted || socket.destroyed || buffer.length() > 0) return;
             endEmitted = true;
+            socket.onReadableStreamEnd();
             socket.emit("end");
             socket.onReadableEnded();
         });
@@ -277,6 +323,7 @@ final class SocketReader {
             if (!Boolean.FALSE.equals(flowing)) resume();
         } else if ("readable".equals(event) && !endEmitted && !readableListening) {
             readableListening = true;
+            reading = true;
             needReadable = true;
             flowing = false;
             emittedReadable = false;
@@ -295,10 +342,22 @@ final class SocketReader {
         });
     }
 
-    /** Closes fds nobody took (decisions D14) and drops buffered bytes. */
+    /**
+     * destroy.js's undestroy for the readable side: the flags of one connection start over;
+     * flowing mode, listeners' effects, the decoder and the high-water mark stay.
+     */
+    void undestroy() {
+        ended = false;
+        endEmitted = false;
+        reading = false;
+        emittedReadable = false;
+        waitingForFds = false;
+        bytesRead = 0;
+    }
+
+    /** Closes fds nobody took (decisions D14); buffered bytes stay readable in readableLength, as in Node. */
     void destroy() {
         for (int fd : fds.drain()) LibC.INSTANCE.close(fd);
-        buffer.clear();
     }
 
     private static int nextPowerOfTwo(int n) {

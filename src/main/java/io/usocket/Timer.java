@@ -6,6 +6,9 @@ package io.usocket;
  *
  * <p>Node equivalent: the {@code Timeout} / {@code Immediate} objects, with
  * {@code clearTimeout(t)} / {@code clearImmediate(t)} as {@link #clear()}.
+ *
+ * <p>Thread rule (decisions D20): {@link #clear()}, {@link #ref()} and {@link #unref()} may be
+ * called from any thread; from another thread they are handed to the loop.
  */
 public final class Timer {
     final EventLoop loop;

@@ -17,8 +17,12 @@ import java.util.function.Consumer;
  * {@code net.Server} with usocket's names.
  *
  * <p>Events: {@code listening}, {@code connection} ({@link USocket}), {@code error}
- * ({@link USocketException}), {@code close}, {@code drop}. {@code listen}, {@code close},
- * {@code pause} and {@code resume} may be called from any thread (decisions D16).
+ * ({@link USocketException}), {@code close}, {@code drop}.
+ *
+ * <p>Thread rule (decisions D20): on the loop's thread (or before the loop runs) calls act at
+ * once; from another thread {@code listen}, {@code close}, {@code pause}, {@code resume},
+ * {@code getConnections}, {@code ref} and {@code unref} check their arguments there and are
+ * handed to the loop. {@code listen} on a closed loop throws {@code ERR_LOOP_CLOSED} (D22).
  */
 public class UServer extends EventEmitter implements AutoCloseable {
     // ---- typed event keys (decisions D50): the string names keep working ----
@@ -46,7 +50,6 @@ public class UServer extends EventEmitter implements AutoCloseable {
     private boolean ownsFile;
     private volatile boolean listening;
     private boolean paused;
-    private boolean watching;
     private boolean backingOff;
     private volatile int maxConnections;
     /** Installed by verifyPeer; null: every peer is accepted (prod D41). */
@@ -135,10 +138,18 @@ public class UServer extends EventEmitter implements AutoCloseable {
         if (options == null || (options.path == null && options.fd < 0)) {
             throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE", "The argument 'options' must have the property \"path\" or \"fd\". Received null");
         }
+        if (options.path != null && options.path.startsWith("\0") && (options.readableAll || options.writableAll)) {
+            // Node's listenInCluster check (the typo is Node's message, kept for equality).
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE",
+                    "The argument 'options' can not set readableAll or writableAllt to true when path is abstract unix socket. Received { path: '"
+                            + options.path.replace("\0", "\\x00") + "'" + (options.readableAll ? ", readableAll: true" : "")
+                            + (options.writableAll ? ", writableAll: true" : "") + " }");
+        }
         synchronized (this) {
             if (listening) {
                 throw new InvalidStateException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");
             }
+            loop.checkOpen();
             listening = true;
         }
         if (cb != null) once("listening", cb);
@@ -169,6 +180,8 @@ public class UServer extends EventEmitter implements AutoCloseable {
             UnixPaths.unlink(path);
             err = UnixSockets.bind(fd, addr);
         }
+        // libuv's uv_pipe_bind reports ENOENT (a missing directory) as EACCES, so node does too.
+        if (err == Errno.ENOENT) err = Errno.EACCES;
         if (err == 0) err = UnixSockets.listen(fd, options.backlog);
         if (err != 0) {
             fail(err);
@@ -181,7 +194,13 @@ public class UServer extends EventEmitter implements AutoCloseable {
             UnixPaths.chmod(path, mode);
         }
         updateWatch();
-        loop.nextTick(() -> emit("listening"));
+        io.setActive(true);
+        loop.nextTick(this::emitListening);
+    }
+
+    /** Node's emitListeningNT: nothing once the server was closed meanwhile. */
+    private void emitListening() {
+        if (fd >= 0) emit("listening");
     }
 
     /**
@@ -199,7 +218,8 @@ public class UServer extends EventEmitter implements AutoCloseable {
         fd = lfd;
         loop.addHandle(io);
         updateWatch();
-        loop.nextTick(() -> emit("listening"));
+        io.setActive(true);
+        loop.nextTick(this::emitListening);
     }
 
     /** The permission bits of the file at {@code path} (0600 if it cannot be read). */
@@ -222,13 +242,18 @@ public class UServer extends EventEmitter implements AutoCloseable {
         loop.nextTick(() -> emit("error", err));
     }
 
+    /**
+     * One connection per readiness report, as node 20 does on a pipe server: a backlog of several
+     * clients is accepted over several turns, their other I/O in between (level-triggered epoll
+     * reports the listener again while the backlog is not empty).
+     */
     private void acceptAll() {
-        while (fd >= 0 && !paused) {
+        if (fd >= 0 && !paused) {
             int cfd = UnixSockets.accept(fd);
             if (cfd < 0) {
                 int errno = -cfd;
                 if (errno == Errno.EAGAIN) return;
-                if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) continue;
+                if (errno == Errno.EINTR || errno == Errno.ECONNABORTED) return;
                 if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
                     backOff();
                     return;
@@ -240,11 +265,11 @@ public class UServer extends EventEmitter implements AutoCloseable {
             if (max > 0 && connections.size() >= max) {
                 UnixSockets.close(cfd);
                 emit("drop");
-                continue;
+                return;
             }
             PeerCredentials creds = PeerCredentials.of(cfd);
             PeerVerifier verifier = peerVerifier;
-            if (verifier != null && !verifier.admit(this, cfd, creds)) continue;
+            if (verifier != null && !verifier.admit(this, cfd, creds)) return;
             USocket socket = new USocket(loop, cfd, this, connectionOptions);
             socket.peerCredentials = creds;
             connections.add(socket);
@@ -263,11 +288,9 @@ public class UServer extends EventEmitter implements AutoCloseable {
     }
 
     private void updateWatch() {
-        boolean want = fd >= 0 && !paused && !backingOff;
-        if (want == watching) return;
-        if (want) loop.watch(fd, io, Sys.EPOLLIN);
-        else loop.unwatch(fd);
-        watching = want;
+        if (fd < 0) return;
+        boolean want = !paused && !backingOff;
+        loop.ioSet(io, fd, want ? Sys.EPOLLIN : 0);
     }
 
     void connectionClosed(USocket socket) {
@@ -353,12 +376,12 @@ public class UServer extends EventEmitter implements AutoCloseable {
 
     private void releaseFd() {
         if (fd < 0) return;
-        if (watching) loop.unwatch(fd);
-        watching = false;
+        loop.ioClose(io, fd, true);
         UnixSockets.close(fd);
         fd = -1;
         if (ownsFile) UnixPaths.unlink(path);
         ownsFile = false;
+        io.setActive(false);
         loop.removeHandle(io);
     }
 

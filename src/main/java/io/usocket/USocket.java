@@ -1,9 +1,14 @@
 package io.usocket;
 
 import io.usocket.internal.stream.StringDecoder;
+import io.usocket.internal.stream.Writable;
+import io.usocket.internal.stream.WriteRequest;
 import io.usocket.internal.sys.Sys;
 import io.usocket.internal.sys.UnixSockets;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -15,9 +20,20 @@ import java.util.function.Consumer;
  * ({@code byte[]}, or {@code String} after {@link #setEncoding}), {@code fds} ({@code int[]}),
  * {@code end}, {@code prefinish}, {@code finish}, {@code drain}, {@code timeout}, {@code error}
  * ({@link USocketException}), {@code close} ({@code Boolean} hadError). All run on the loop's
- * thread. {@code write}, {@code end}, {@code destroy}, {@code connect}, {@code pause},
- * {@code resume} may be called from any thread; {@code read} and {@code unshift} only on the
- * loop's (decisions D16).
+ * thread.
+ *
+ * <p>Structure: this class is Node's {@code lib/net.js} glue ({@code _writeGeneric},
+ * {@code _final}, {@code _destroy}, {@code afterConnect}) between a {@link Writable} (Node's
+ * {@code writable.js}), the readable side ({@link SocketReader}) and the handle (its write
+ * queue and shutdown request in {@link SocketWriter}, its connect in {@link SocketConnector}),
+ * plus usocket's fd extensions (fd-only writes wait here for the next bytes to carry them).
+ *
+ * <p>Thread rule (decisions D20): the loop's owner thread (see {@link EventLoop#inEventLoop()})
+ * acts directly. From any other thread, {@code write}, {@code end}, {@code destroy},
+ * {@code connect}, {@code pause}, {@code resume}, {@code cork}, {@code uncork},
+ * {@code setTimeout}, {@code ref}, {@code unref} check their arguments there (with the
+ * arguments and the kernel only) and hand the call to the loop as a task, in call order per
+ * thread; {@code read} and {@code unshift} throw {@code ERR_WRONG_THREAD} there (decisions D16).
  */
 public class USocket extends EventEmitter implements AutoCloseable {
     // ---- typed event keys (decisions D50): the string names keep working ----
@@ -62,9 +78,23 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** {@code 'close'}: the socket is closed; the payload is {@code hadError}. Node: {@code socket.on('close', (hadError) => ...)}. */
     public static final Event<Boolean> CLOSE = Event.of(USocket.class, "CLOSE", "close", Boolean.class, false);
     final EventLoop loop;
-    final SocketReader reader = new SocketReader(this);
+    SocketReader reader = new SocketReader(this);
     final SocketWriter writer = new SocketWriter(this);
+    /** Node's WritableState and its functions. */
+    SocketWritable writable;
     private final IoHandle io;
+    /** fd-only writes waiting for the next bytes to carry them (decisions D10). */
+    private List<WriteRequest> fdsWaiting;
+    /** Node's {@code this._handle}: set by connect(), accept or adoption, gone at destroy. */
+    private boolean hasHandle;
+    /** A write held while connecting (Node's {@code _pendingData}). */
+    private boolean pendingData;
+    /** The peer ended us and allowHalfOpen is false: writes fail with EPIPE (Node's writeAfterFIN). */
+    private boolean writeAfterFin;
+    /** Bytes handed over by other threads and not yet written on the loop (for their write()'s return). */
+    private final AtomicLong handedOver = new AtomicLong();
+    /** writableLength as last seen on the loop, for write() called from other threads. */
+    private volatile long publishedLength;
     int fd = -1;
     volatile boolean connected;
     volatile boolean connecting;
@@ -72,7 +102,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private boolean allowHalfOpen;
     /** The fd came from the user (SocketOptions.fd): others may hold duplicates of it. */
     private boolean adopted;
-    private int interest = -1;
     private String path;
     private UServer server;
     // Made on first use: an accepted socket never connects, and few sockets set a timeout.
@@ -80,6 +109,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private IdleTimeout idleTimeout;
     /** Read once when the connection is made (accept, connect, adoption): prod D40. */
     volatile PeerCredentials peerCredentials;
+    private final SocketOptions options;
 
     /** An unconnected socket on the default loop; call {@link #connect}. Node: {@code new net.Socket()}. */
     public USocket() {
@@ -162,14 +192,24 @@ public class USocket extends EventEmitter implements AutoCloseable {
             }
 
             @Override
+            void onWatchError(int errno) {
+                destroy(USocketException.system(errno, "epoll_ctl", path));
+            }
+
+            @Override
             void forceClose() {
+                destroyed = true;
+                writable.destroyed = true;
                 releaseFd();
                 reader.destroy();
             }
         };
         this.allowHalfOpen = options.allowHalfOpen;
+        this.options = options;
         reader.highWaterMark = options.readableHighWaterMark;
-        writer.highWaterMark = options.writableHighWaterMark;
+        reader.maxPendingFds = options.maxPendingFds;
+        reader.maxPendingBytes = options.maxPendingBytes;
+        writable = new SocketWritable(options.writableHighWaterMark);
         if (options.fd >= 0) {
             adopt(options.fd);
         } else if (options.path != null) {
@@ -183,6 +223,10 @@ public class USocket extends EventEmitter implements AutoCloseable {
         this.server = server;
         this.connected = true;
         attach(fd);
+        // Node's Socket constructor with a handle: this.read(0) starts reading (and ends the
+        // Readable's initial sync state).
+        reader.reading = true;
+        reader.sync = false;
         updateInterest();
     }
 
@@ -195,6 +239,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
         this.peerCredentials = PeerCredentials.of(fd);
         loop.onLoop(() -> {
             attach(fd);
+            reader.reading = true;
+            reader.sync = false;
             updateInterest();
         });
     }
@@ -222,12 +268,33 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     public USocket connect(String path, Runnable cb) {
         if (path == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"path\" argument must be of type string. Received null");
-        if (fd >= 0 || connecting) throw new InvalidStateException("ERR_SOCKET_CONNECTED", "The socket is already connected or connecting");
+        loop.checkOpen();
+        if (!destroyed && (fd >= 0 || connecting)) throw new InvalidStateException("ERR_SOCKET_CONNECTED", "The socket is already connected or connecting");
+        // Node: connect() on a destroyed socket resets it (_undestroy) and connects again.
+        if (destroyed) undestroy();
         connecting = true;
         this.path = path;
         if (cb != null) once("connected", cb);
-        loop.onLoop(() -> connector().start());
+        loop.onLoop(() -> {
+            hasHandle = true;
+            connector().start();
+        });
         return this;
+    }
+
+    /** Node's {@code _undestroy()}: a destroyed socket becomes a fresh one, ready to connect. */
+    private void undestroy() {
+        if (!loop.inEventLoop()) throw new InvalidStateException("ERR_WRONG_THREAD", "connect() of a destroyed socket must be called on the event loop's thread");
+        destroyed = false;
+        connected = false;
+        fdsWaiting = null;
+        pendingData = false;
+        writeAfterFin = false;
+        reader.undestroy();
+        writable = new SocketWritable(writable.highWaterMark);
+        // Node's byte counts belong to the handle: a new connection counts from 0.
+        writer.dispatched = 0;
+        connector = null;
     }
 
     private SocketConnector connector() {
@@ -238,21 +305,30 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** The socket owns {@code fd} from now on: the loop watches it and counts it as a handle. */
     void attach(int fd) {
         this.fd = fd;
+        hasHandle = true;
         loop.addHandle(io);
     }
 
+    /** Node's {@code afterConnect}: {@code 'connect'} and {@code 'ready'} in one callback, then the first read. */
     void onConnect() {
         if (destroyed) return;
         connecting = false;
         connected = true;
         peerCredentials = PeerCredentials.of(fd);
         touch();
-        emit("connect");
-        emit("connected");
-        writer.onWritable();
-        if (destroyed) return;
-        emit("ready");
-        updateInterest();
+        try {
+            emit("connect");
+            emit("connected");
+            // Node emits 'ready' even when a 'connect' listener destroyed the socket.
+            emit("ready");
+            if (!destroyed && !isPaused()) {
+                // Node's afterConnect: read(0) starts reading.
+                reader.reading = true;
+                reader.sync = false;
+            }
+        } finally {
+            updateInterest();
+        }
     }
 
     /**
@@ -272,11 +348,14 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private void onIo(int ops) {
         if (destroyed) return;
         if (connecting) {
-            connector().onWritable();
+            connector().onWritable(ops);
             return;
         }
         try {
-            if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.blocked) writer.onWritable();
+            if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
+                writer.onWritable();
+                publishedLength = writable.length;
+            }
             if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable();
         } finally {
             // A listener that threw (its exception goes to the loop's handler) must not leave epoll
@@ -291,23 +370,13 @@ public class USocket extends EventEmitter implements AutoCloseable {
         int want = 0;
         if (connecting) want = connector != null && connector.awaitingPoll() ? Sys.EPOLLOUT : 0;
         else if (connected) {
-            if (reader.wantsRead()) want |= Sys.EPOLLIN;
+            if (reader.reading && reader.wantsRead()) want |= Sys.EPOLLIN;
             if (writer.wantsWritable()) want |= Sys.EPOLLOUT;
         }
-        if (want == interest) return;
-        if (want == 0) {
-            // Unwatched rather than watched for nothing: EPOLLHUP is reported regardless of interest.
-            loop.unwatch(fd);
-        } else if (interest <= 0) {
-            int err = loop.watch(fd, io, want);
-            if (err != 0) {
-                destroy(USocketException.system(err, "epoll_ctl", path));
-                return;
-            }
-        } else {
-            loop.rewatch(fd, want);
-        }
-        interest = want;
+        // libuv: a stream is active while it reads or has a request pending (connect, write,
+        // shutdown); only then does it keep the loop alive (decisions D21).
+        io.setActive(want != 0);
+        loop.ioSet(io, fd, want);
     }
 
     /** Bytes moved: the idle timeout starts over. */
@@ -317,13 +386,23 @@ public class USocket extends EventEmitter implements AutoCloseable {
 
     // ---- the two sides finishing ----
 
-    void onReadableEnded() {
-        if (!allowHalfOpen && !writer.ending) loop.nextTick(() -> end());
-        else if (writer.finished) destroy();
+    /**
+     * net.js's onReadableStreamEnd, an {@code 'end'} listener Node's Socket registers before any
+     * of the user's: from then on (allowHalfOpen false) a write after our own end() is EPIPE.
+     */
+    void onReadableStreamEnd() {
+        if (!allowHalfOpen) writeAfterFin = true;
     }
 
-    void onWritableFinished() {
-        if (reader.endEmitted) destroy();
+    /** Node's endReadableNT after {@code 'end'}: end our side too (allowHalfOpen false), or autoDestroy. */
+    void onReadableEnded() {
+        if (!allowHalfOpen && writable.writable()) {
+            loop.nextTick(() -> {
+                if (writable.writable() && !destroyed) end();
+            });
+        } else if (writable.finished) {
+            destroy();
+        }
     }
 
     // ---- reading ----
@@ -503,7 +582,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
      */
     public boolean write(String data) {
-        return write(SocketWriter.encode(data, "utf8"), null, (Consumer<Throwable>) null);
+        return write(encode(data, "utf8"), null, (Consumer<Throwable>) null);
     }
 
     /**
@@ -514,7 +593,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
      */
     public boolean write(String data, String encoding) {
-        return write(SocketWriter.encode(data, encoding), null, (Consumer<Throwable>) null);
+        return write(encode(data, encoding), null, (Consumer<Throwable>) null);
     }
 
     /**
@@ -526,7 +605,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
      */
     public boolean write(String data, String encoding, Consumer<Throwable> cb) {
-        return write(SocketWriter.encode(data, encoding), null, cb);
+        return write(encode(data, encoding), null, cb);
     }
 
     /**
@@ -537,7 +616,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
      */
     public boolean write(String data, Consumer<Throwable> cb) {
-        return write(SocketWriter.encode(data, "utf8"), null, cb);
+        return write(encode(data, "utf8"), null, cb);
     }
 
     /**
@@ -548,7 +627,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
      */
     public boolean write(String data, Runnable cb) {
-        return write(SocketWriter.encode(data, "utf8"), null, Callbacks.of(cb));
+        return write(encode(data, "utf8"), null, Callbacks.of(cb));
     }
 
     /**
@@ -603,7 +682,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return false once the buffered bytes reach the high-water mark (wait for {@code 'drain'}) or when the socket cannot write any more; true otherwise
      */
     public boolean write(Message msg, Consumer<Throwable> cb) {
-        if (msg == null) throw SocketWriter.nullChunk();
+        if (msg == null) throw nullChunk();
         return write(msg.data() == null ? new byte[0] : msg.data(), msg.fds(), cb);
     }
 
@@ -619,19 +698,214 @@ public class USocket extends EventEmitter implements AutoCloseable {
     }
 
     private boolean write(byte[] data, int[] fds, Consumer<Throwable> cb) {
-        if (data == null) throw SocketWriter.nullChunk();
-        boolean onLoop = loop.inEventLoop();
+        if (data == null) throw nullChunk();
         boolean unchecked = false;
         if (fds != null && fds.length > 0) {
+            checkOwnFds(data, fds);
             // A write that goes straight to sendmsg is checked by it: EBADF then refuses it at once
             // just the same (decisions D12), and the common case saves an fcntl per fd.
-            unchecked = onLoop && writer.sendsAtOnce(data, fds);
-            if (unchecked) SocketWriter.checkFdNumbers(fds);
-            else writer.checkFds(data, fds);
+            unchecked = loop.isLoopThread() && sendsAtOnce(data, fds);
+            if (!unchecked) checkOpenFds(fds);
         }
-        if (onLoop) return writer.write(data, fds, cb, unchecked);
-        loop.execute(() -> writer.write(data, fds, cb, false));
-        return writer.length + data.length < writer.highWaterMark;
+        if (loop.isLoopThread()) return writeOnLoop(data, fds, cb, unchecked, true);
+        boolean[] result = new boolean[1];
+        // No thread runs the loop: act here, serialized with other set-up calls (decisions D20).
+        if (loop.runHere(() -> result[0] = writeOnLoop(data, fds, cb, false, true))) return result[0];
+        // Another thread: checked with the arguments and the kernel only; the loop does the rest.
+        handedOver.addAndGet(data.length);
+        loop.onLoop(() -> {
+            handedOver.addAndGet(-data.length);
+            writeOnLoop(data, fds, cb, false, false);
+            publishedLength = writable.length;
+        });
+        return handedOver.get() + publishedLength < writable.highWaterMark;
+    }
+
+    /** The write as Node's {@code Writable.write} (or net's writeAfterFIN), with usocket's fd-only writes. */
+    private boolean writeOnLoop(byte[] data, int[] fds, Consumer<Throwable> cb, boolean unchecked, boolean canThrow) {
+        if (writeAfterFin && writable.ending) {
+            // Node's writeAfterFIN: the peer's FIN ended us.
+            USocketException er = new USocketException("EPIPE", "This socket has been ended by the other party");
+            if (cb != null) loop.nextTick(() -> cb.accept(er));
+            destroy(er);
+            return false;
+        }
+        WriteRequest req = new WriteRequest(data, fds, cb);
+        req.fdsUnchecked = unchecked;
+        if (req.fdOnly() && writable.writable()) {
+            // Fds alone wait for the next bytes written (Linux drops fds sent without data).
+            if (fdsWaiting == null) fdsWaiting = new ArrayList<>(2);
+            fdsWaiting.add(req);
+            return writable.writeResult();
+        }
+        if (fdsWaiting != null && data.length > 0 && writable.writable()) {
+            int total = req.fds.length;
+            for (WriteRequest w : fdsWaiting) total += w.fds.length;
+            InvalidArgumentException tooMany = fdsNeedBytes(total, data.length);
+            if (tooMany != null) {
+                // The 253-per-message rule holds by construction: bytes too few to carry the
+                // waiting fds and this write's refuse the write; the waiting fds keep waiting.
+                if (canThrow) throw tooMany;
+                if (cb != null) loop.nextTick(() -> cb.accept(tooMany));
+                destroy(tooMany);
+                return false;
+            }
+            req.absorb(fdsWaiting);
+            fdsWaiting = null;
+        }
+        try {
+            writable.write(req);
+        } catch (InvalidArgumentException refused) {
+            // An unchecked fd was bad (decisions D12): nothing was sent, the write is refused.
+            if (canThrow) throw refused;
+            if (cb != null) loop.nextTick(() -> cb.accept(refused));
+            destroy(refused);
+            return false;
+        }
+        return writable.writeResult();
+    }
+
+    /** Whether a write of these fds would go to sendmsg right away, in one message, on its own. */
+    private boolean sendsAtOnce(byte[] data, int[] fds) {
+        return connected && !destroyed && fd >= 0 && writable.writable() && !writable.writing && writable.corked == 0
+                && writable.bufferedLength() == 0 && !writer.busy() && fdsWaiting == null
+                && data.length > 0 && fds.length <= Sys.SCM_MAX_FD;
+    }
+
+    /** The checks of a write's own fds that need only the arguments (decisions D11, D12). */
+    static void checkOwnFds(byte[] data, int[] fds) {
+        for (int fd : fds) if (fd < 0) throw invalidFd(fd);
+        if (data.length > 0) {
+            InvalidArgumentException e = fdsNeedBytes(fds.length, data.length);
+            if (e != null) throw e;
+        }
+    }
+
+    /** fcntl(F_GETFD) on each fd: the kernel's answer, safe from any thread. */
+    static void checkOpenFds(int[] fds) {
+        for (int fd : fds) {
+            if (!UnixSockets.isOpen(fd)) throw invalidFd(fd);
+        }
+    }
+
+    /** Null when {@code bytes} bytes can carry {@code fds} fds (one byte per message of 253), else the error. */
+    private static InvalidArgumentException fdsNeedBytes(int fds, int bytes) {
+        int messages = (fds + Sys.SCM_MAX_FD - 1) / Sys.SCM_MAX_FD;
+        if (messages <= 1 || bytes >= messages) return null;
+        return new InvalidArgumentException("ERR_OUT_OF_RANGE", "Sending " + fds + " fds needs at least "
+                + messages + " bytes of data (" + Sys.SCM_MAX_FD + " fds per message). Received " + bytes);
+    }
+
+    private static InvalidArgumentException invalidFd(int fd) {
+        return new InvalidArgumentException("ERR_INVALID_FD", "The \"fds\" argument must hold open file descriptors. Received " + fd);
+    }
+
+    static InvalidArgumentException nullChunk() {
+        return new InvalidArgumentException("ERR_STREAM_NULL_VALUES", "May not write null values to stream");
+    }
+
+    /** A string chunk's bytes in a Node encoding (utf8 when null). */
+    static byte[] encode(String data, String encoding) {
+        if (data == null) throw nullChunk();
+        if (encoding == null || "utf8".equalsIgnoreCase(encoding)) return data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return StringDecoder.encode(data, encoding);
+    }
+
+    // ---- net.js glue under the Writable
+
+    /** Node's {@code Socket.prototype._writeGeneric}: one request to the handle, or held while connecting. */
+    private void writeGeneric(WriteRequest req, List<WriteRequest> reqs, Consumer<Throwable> cb) {
+        if (connecting) {
+            pendingData = true;
+            Consumer<Object> onClose = ignored -> cb.accept(new USocketException(
+                    "ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established"));
+            // On 'connected' (usocket's event right after 'connect', where connect callbacks go,
+            // decisions D1): Node runs this after the connect callback too.
+            once("connected", () -> {
+                off("close", onClose);
+                pendingData = false;
+                writeGeneric(req, reqs, cb);
+            });
+            once("close", onClose);
+            return;
+        }
+        pendingData = false;
+        if (fd < 0 || destroyed) {
+            cb.accept(new USocketException("ERR_SOCKET_CLOSED", "Socket is closed"));
+            return;
+        }
+        int status = writer.write(req, reqs, cb);
+        // Node's afterWriteDispatched: a write the kernel took at once completes synchronously.
+        if (status == SocketWriter.DONE) cb.accept(null);
+        else if (status < 0) cb.accept(USocketException.system(-status, "write", null));
+    }
+
+    /** Node's {@code Socket.prototype._final}: a shutdown request, once connected. */
+    private void final_(Consumer<Throwable> cb) {
+        // Node's this.pending: no handle yet, or connecting.
+        if (connecting || fd < 0) {
+            once("connected", () -> final_(cb));
+            return;
+        }
+        writer.shutdown(() -> cb.accept(null));
+    }
+
+    /** Node's WritableState and functions for this socket, with net.js's hooks. */
+    final class SocketWritable extends Writable<WriteRequest> {
+        SocketWritable(long highWaterMark) {
+            super(highWaterMark);
+        }
+
+        @Override
+        protected void _write(WriteRequest chunk, Consumer<Throwable> cb) {
+            writeGeneric(chunk, null, cb);
+        }
+
+        @Override
+        protected void _writev(List<WriteRequest> chunks, Consumer<Throwable> cb) {
+            writeGeneric(null, chunks, cb);
+        }
+
+        @Override
+        protected void _final(Consumer<Throwable> cb) {
+            final_(cb);
+        }
+
+        @Override
+        protected void emit(String event) {
+            USocket.this.emit(event);
+        }
+
+        @Override
+        protected void nextTick(Runnable r) {
+            loop.nextTick(r);
+        }
+
+        @Override
+        protected void errorOrDestroy(Throwable err, boolean sync) {
+            // net.Socket has autoDestroy: destroy(err) (ignored once destroyed).
+            if (!destroyed) destroy(err);
+        }
+
+        @Override
+        protected void autoDestroy() {
+            if (reader.endEmitted) destroy();
+        }
+
+        @Override
+        protected Throwable writeAfterEnd() {
+            return new USocketException("ERR_STREAM_WRITE_AFTER_END", "write after end");
+        }
+
+        @Override
+        protected Throwable streamDestroyed(String method) {
+            return new USocketException("ERR_STREAM_DESTROYED", "Cannot call " + method + " after a stream was destroyed");
+        }
+
+        @Override
+        protected Throwable alreadyFinished(String method) {
+            return new USocketException("ERR_STREAM_ALREADY_FINISHED", "Cannot call " + method + " after a stream was finished");
+        }
     }
 
     /**
@@ -691,7 +965,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return this socket
      */
     public USocket end(String data) {
-        return end(Message.of(SocketWriter.encode(data, "utf8")), (Consumer<Throwable>) null);
+        return end(Message.of(encode(data, "utf8")), (Consumer<Throwable>) null);
     }
 
     /**
@@ -702,7 +976,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return this socket
      */
     public USocket end(String data, Consumer<Throwable> cb) {
-        return end(Message.of(SocketWriter.encode(data, "utf8")), cb);
+        return end(Message.of(encode(data, "utf8")), cb);
     }
 
     /**
@@ -713,7 +987,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return this socket
      */
     public USocket end(String data, Runnable cb) {
-        return end(Message.of(SocketWriter.encode(data, "utf8")), Callbacks.of(cb));
+        return end(Message.of(encode(data, "utf8")), Callbacks.of(cb));
     }
 
     /**
@@ -760,33 +1034,60 @@ public class USocket extends EventEmitter implements AutoCloseable {
         byte[] data = msg == null || msg.data() == null ? new byte[0] : msg.data();
         int[] fds = msg == null ? null : msg.fds();
         boolean hasChunk = data.length > 0 || (fds != null && fds.length > 0);
-        if (hasChunk && fds.length > 0) writer.checkFds(data, fds);
-        loop.onLoop(() -> {
-            if (hasChunk && (writer.ending || destroyed)) {
-                // Node: a second end(data) is a write after end; its callback gets that error.
-                writer.write(data, fds, cb, false);
-                return;
-            }
-            if (hasChunk) writer.write(data, fds, null, false);
-            writer.end(cb);
-        });
+        if (hasChunk && fds != null && fds.length > 0) {
+            checkOwnFds(data, fds);
+            checkOpenFds(fds);
+        }
+        Thread caller = Thread.currentThread();
+        loop.onLoop(() -> endOnLoop(hasChunk, data, fds, cb, Thread.currentThread() == caller));
         return this;
+    }
+
+    /** Node's {@code Writable.prototype.end}, with usocket's rule for fds still waiting for bytes. */
+    private void endOnLoop(boolean hasChunk, byte[] data, int[] fds, Consumer<Throwable> cb, boolean canThrow) {
+        Throwable chunkErr = null;
+        if (hasChunk) {
+            if (writable.ending || writable.destroyed) {
+                WriteRequest req = new WriteRequest(data, fds, null);
+                chunkErr = writable.write(req);
+            } else {
+                writeOnLoop(data, fds, null, false, canThrow);
+            }
+        }
+        if (chunkErr == null && fdsWaiting != null && !writable.ending && !destroyed) {
+            failWaitingFds();
+            writable.end(null, cb);
+            return;
+        }
+        writable.end(chunkErr, cb);
+    }
+
+    /** Fd-only writes that no bytes will ever carry fail with ERR_FDS_WITHOUT_DATA (decisions D10). */
+    private void failWaitingFds() {
+        USocketException err = new USocketException("ERR_FDS_WITHOUT_DATA",
+                "The socket ended while fds written without data were waiting for bytes to carry them");
+        List<WriteRequest> failed = fdsWaiting;
+        fdsWaiting = null;
+        loop.nextTick(() -> {
+            for (WriteRequest r : failed) r.complete(err);
+        });
+        destroy(err);
     }
 
     /** Holds writes back until {@link #uncork()} so they leave in one sendmsg. Node: {@code socket.cork()}. */
     public void cork() {
-        loop.onLoop(writer::cork);
+        loop.onLoop(() -> writable.cork());
     }
 
     /** Node: {@code socket.uncork()}. */
     public void uncork() {
-        loop.onLoop(writer::uncork);
+        loop.onLoop(() -> writable.uncork());
     }
 
     // ---- destroying ----
 
     /**
-     * Node: {@code socket.destroy()}: closes at once; {@code 'close'(false)} on the next tick.
+     * Node: {@code socket.destroy()}: closes at once; {@code 'close'(false)} in the loop's closing phase.
      *
      * @return this socket
      */
@@ -795,34 +1096,76 @@ public class USocket extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * Closes at once; on the next tick {@code 'error'(err)} (when not null) then
-     * {@code 'close'(err != null)}; writes not yet sent fail; queued received fds are closed
-     * (decisions D14). A second destroy is ignored. Node: {@code socket.destroy(err)}.
+     * Closes the descriptor at once; {@code 'error'(err)} (when not null) comes on the next tick,
+     * {@code 'close'(err != null)} in the loop's closing phase, after this turn's I/O and
+     * immediates, as libuv's close callback. Writes not yet sent fail; queued received fds are
+     * closed (decisions D14). A second destroy is ignored. Node: {@code socket.destroy(err)}.
      *
      * @param err the error to emit, or null for none
      * @return this socket
      */
     public USocket destroy(Throwable err) {
-        if (!loop.inEventLoop()) {
-            loop.execute(() -> destroy(err));
-            return this;
-        }
-        if (destroyed) return this;
+        if (loop.isLoopThread()) destroyNow(err);
+        else loop.onLoop(() -> destroyNow(err));
+        return this;
+    }
+
+    private void destroyNow(Throwable err) {
+        if (destroyed) return;
+        // Node's Writable.destroy: buffered writes and end() callbacks fail on the next tick.
+        if (writable.hasPendingCallbacks() || fdsWaiting != null) loop.nextTick(this::errorBuffer);
+        // destroy.js checkError: the first error is the stream's error.
+        if (err != null && writable.errored == null) writable.errored = err;
         destroyed = true;
-        boolean wasConnecting = connecting;
+        writable.destroyed = true;
+        destroyNet(err);
+    }
+
+    private void errorBuffer() {
+        writable.errorBuffer();
+        if (fdsWaiting != null) {
+            List<WriteRequest> failed = fdsWaiting;
+            fdsWaiting = null;
+            Throwable e = writable.errored != null ? writable.errored : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+            for (WriteRequest r : failed) r.complete(e);
+        }
+    }
+
+    /** Node's {@code Socket.prototype._destroy}: close the handle ('close' from its close callback), then the error, then the server. */
+    private void destroyNet(Throwable err) {
         connecting = false;
         if (idleTimeout != null) idleTimeout.cancel();
-        releaseFd();
-        reader.destroy();
-        // Before this socket's own 'close' is queued: Node emits the server's 'close' (when this was
-        // its last connection) ahead of the accepted socket's 'close' (as node 20 does; node-semantics N20).
+        boolean hadError = err != null;
+        if (hasHandle) {
+            hasHandle = false;
+            Consumer<Throwable> inFlight = writer.close();
+            releaseFd();
+            reader.destroy();
+            // libuv's uv_close: the close callback runs in this turn's closing phase.
+            loop.closing(() -> {
+                emit("close", hadError);
+                if (inFlight != null) {
+                    inFlight.accept(writable.errored != null ? writable.errored
+                            : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
+                }
+            });
+            if (err != null) loop.nextTick(() -> emitErrorNT(err));
+        } else {
+            reader.destroy();
+            if (err != null) loop.nextTick(() -> emitErrorNT(err));
+            // Node's emitCloseNT for a socket that never had a handle: 'close' with no argument.
+            loop.nextTick(() -> emit("close"));
+        }
+        // After the error is queued: Node emits the server's 'close' (when this was its last
+        // connection) after the connection's 'error'.
         if (server != null) server.connectionClosed(this);
-        // Two ticks: an 'error' nobody listens to throws (to the uncaught handler) and must not
-        // swallow 'close', which Node emits from the handle's close callback regardless.
-        if (err != null) loop.nextTick(() -> emit("error", err));
-        loop.nextTick(() -> emit("close", err != null));
-        writer.abort(wasConnecting, err);
-        return this;
+    }
+
+    /** destroy.js emitErrorNT: one 'error' per stream. */
+    private void emitErrorNT(Throwable err) {
+        if (writable.errorEmitted) return;
+        writable.errorEmitted = true;
+        emit("error", err);
     }
 
     /**
@@ -838,13 +1181,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
 
     private void releaseFd() {
         if (fd < 0) return;
-        if (interest > 0) {
-            if (adopted) loop.unwatch(fd);
-            else loop.forget(fd);
-        }
+        // Closing our only descriptor takes it out of epoll; an adopted one may have duplicates.
+        loop.ioClose(io, fd, adopted);
         UnixSockets.close(fd);
         fd = -1;
-        interest = -1;
+        io.setActive(false);
         loop.removeHandle(io);
     }
 
@@ -858,7 +1199,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public String readyState() {
         if (connecting) return "opening";
         boolean r = reader.readable();
-        boolean w = writer.writable() && connected;
+        boolean w = writable.writable() && connected;
         if (r && w) return "open";
         if (r) return "readOnly";
         if (w) return "writeOnly";
@@ -893,12 +1234,15 @@ public class USocket extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * Bytes handed to the kernel. Node: {@code socket.bytesWritten}.
+     * Bytes accepted by {@code write()}/{@code end()}, sent or still buffered. Node: {@code socket.bytesWritten}.
      *
-     * @return the number of bytes sent so far
+     * @return the number of bytes written so far
      */
     public long bytesWritten() {
-        return writer.bytesWritten;
+        // Node's bytesWritten: bytes dispatched to the handle plus those still buffered or held
+        // while connecting, i.e. everything write() and end() accepted.
+        if (destroyed) return writer.dispatched;
+        return writer.dispatched + (pendingData ? writable.length : writable.bufferedLength());
     }
 
     /**
@@ -907,7 +1251,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return the number of bytes buffered for reading
      */
     public int readableLength() {
-        return reader.buffer.length();
+        // Kept as int for the API; the buffer counts in long (bounded by maxPendingBytes).
+        return (int) Math.min(reader.buffer.length(), Integer.MAX_VALUE);
     }
 
     /**
@@ -925,7 +1270,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return the number of bytes buffered for writing
      */
     public long writableLength() {
-        return writer.length;
+        return writable.length;
     }
 
     /**
@@ -934,7 +1279,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return whether {@code end()} was called
      */
     public boolean writableEnded() {
-        return writer.ending;
+        return writable.ending;
     }
 
     /**
@@ -943,7 +1288,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return whether a write returned false and {@code 'drain'} has not come yet
      */
     public boolean writableNeedDrain() {
-        return writer.needDrain;
+        return writable.writableNeedDrain();
     }
 
     /**
@@ -952,7 +1297,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return the write buffer's high-water mark, in bytes
      */
     public int writableHighWaterMark() {
-        return writer.highWaterMark;
+        return (int) writable.highWaterMark;
     }
 
     /**
@@ -979,7 +1324,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return whether {@code 'finish'} was emitted
      */
     public boolean writableFinished() {
-        return writer.finished;
+        return writable.finished;
     }
 
     /**
@@ -1019,10 +1364,20 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return the timer, which can clear it
      */
     public USocket setTimeout(long ms, Runnable cb) {
+        // Node's getTimerDuration: negative is out of range, above 2^31-1 is truncated (decisions D23).
+        if (ms < 0) {
+            throw new InvalidArgumentException("ERR_OUT_OF_RANGE",
+                    "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received " + ms);
+        }
+        if (ms > EventLoop.TIMEOUT_MAX) {
+            EventLoop.warn("TimeoutOverflowWarning", ms + " does not fit into a 32-bit signed integer.\nTimer duration was truncated to " + EventLoop.TIMEOUT_MAX + ".");
+            ms = EventLoop.TIMEOUT_MAX;
+        }
+        long msecs = ms;
         if (cb != null) once("timeout", cb);
         loop.onLoop(() -> {
             if (idleTimeout == null) idleTimeout = new IdleTimeout(this);
-            idleTimeout.set(ms);
+            idleTimeout.set(msecs);
         });
         return this;
     }

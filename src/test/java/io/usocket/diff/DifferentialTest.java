@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DifferentialTest {
     /**
      * The floor for {@link #matchRateDoesNotFallBelowTheFloor()}: the rate measured on the default
-     * seed and count when the harness was added (20.3 %), minus 10 points. Raise it as the core
-     * gets closer to node.
+     * seed and count when the harness was added was 20.3 %; after the core redesign of issue 9
+     * (uv_run phases, Node's Writable) it is 84-86 % (runs differ by which scenarios node itself
+     * finds unstable). The floor is that minus 10 points. Raise it as the core gets closer to node.
      */
-    private static final double DEFAULT_MIN_MATCH = 10.3;
+    private static final double DEFAULT_MIN_MATCH = 74.0;
 
     private static DiffRun.Result result;
 
@@ -48,7 +49,7 @@ class DifferentialTest {
     }
 
     @Test
-    @Tag("pending-core") // today's core matches about a fifth of the scenarios; the redesign of issue 9 aims at all
+    @Tag("pending-core") // the redesigned core matches 84-86 % of the stable scenarios; the rest are open differences
     void everyStableScenarioMatchesNodeOrIsAListedDifference() {
         String unexplained = result.unexplained().stream()
                 .map(o -> "seed " + o.scenario().seed() + ": " + o.diff().kind())

@@ -9,6 +9,7 @@ import io.usocket.ContentFiles;
 import io.usocket.EventLog;
 import io.usocket.EventLoop;
 import io.usocket.Message;
+import io.usocket.SocketOptions;
 import io.usocket.SocketTestKit;
 import io.usocket.TestFds;
 import io.usocket.UServer;
@@ -133,7 +134,9 @@ class KilledPeerTest {
         int[] queuedAtEnd = {-1};
         int[] connections = {0};
 
-        UServer server = new UServer(loop);
+        // DATA_ONLY leaves one fd queued per frame, more than the default maxPendingFds (256,
+        // decisions D24): this test is about what happens to them when the peer dies.
+        UServer server = new UServer(loop, new SocketOptions().maxPendingFds(1 << 20));
         server.on("connection", (USocket s) -> {
             int n = ++connections[0];
             String tag = "S" + n;

@@ -12,7 +12,6 @@ import io.usocket.USocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code ERR_READ_BUFFER_FULL}. Lengths are {@code long} and never negative. Before the fix the
  * buffer grew until OutOfMemoryError (and {@code readableLength()} went negative past 2^31).
  */
-@Tag("pending-core") // item 7: no bound while read(size, count) waits (maxPendingBytes, ERR_READ_BUFFER_FULL)
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ByteFloodWhileWaitingForFdsEndsWithErrReadBufferFullTest {
     private static final int CHUNK = 1 << 20;

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * silently never runs. Before the fix listen and connect ran on the caller's thread, leaked an
  * fd and the socket file, and execute() accepted tasks that never ran.
  */
-@Tag("pending-core") // item 8: a closed loop still accepts listen/connect/execute
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClosedLoopRefusesListenConnectAndTasksTest {
     @TempDir

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * kit's leak check); the server goes on serving another connection. Before the fix the queue
  * had no bound: a peer could fill the whole fd table and starve every other client.
  */
-@Tag("pending-core") // item 6: no bound on received fds (SocketOptions.maxPendingFds, ERR_TOO_MANY_FDS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FdFloodDestroysOnlyTheFloodingSocketTest {
     @RegisterExtension

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * loop spun for ever in {@code SocketWriter.flush} (a 0-byte sendmsg with fds counted as sent)
  * and 147 fds were lost with no callback and no error.
  */
-@Tag("pending-core") // item 1: SocketWriter merges fd-only writes past 253 fds; the loop spins, fds are lost
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FdOnlyWritesBeyondOneMessageAreNeverLostTest {
     @TempDir

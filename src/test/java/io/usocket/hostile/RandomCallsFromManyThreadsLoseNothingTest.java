@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * of what it wrote (all of it when the socket was ended, not destroyed); no descriptor leaks; the
  * whole run is bounded by watchdogs. Seeds are fixed, so a failure replays.
  */
-@Tag("pending-core") // items 3 and 4: the write path is touched off the loop thread (races, lost writes)
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomCallsFromManyThreadsLoseNothingTest {
     private static final int THREADS = 4;

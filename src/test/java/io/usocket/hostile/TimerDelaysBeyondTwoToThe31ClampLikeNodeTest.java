@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code 'timeout'}, the process exits.) Before the fix {@code now + delay} overflowed: the timer was always due, {@code runTimers}
  * never returned and {@code close()} hung.
  */
-@Tag("pending-core") // item 5: now + Long.MAX_VALUE overflows and wedges the loop
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TimerDelaysBeyondTwoToThe31ClampLikeNodeTest {
     @TempDir

@@ -127,7 +127,6 @@ class WritePathPropertyTest {
 
     /** Issue item 1's sequence as a fixed example: two fd-only writes of 200 fds, then one byte. */
     @Example
-    @Tag("pending-core") // item 1: SocketWriter merges fd-only writes past 253 fds; the loop spins, fds are lost
     void twoFdOnlyWritesOf200ThenOneByte() throws Exception {
         check(List.of(new FdsOnly(200, 0), new FdsOnly(200, 200), new Write(1, 0, 0), new Write(2, 0, 0)), List.of(0));
     }

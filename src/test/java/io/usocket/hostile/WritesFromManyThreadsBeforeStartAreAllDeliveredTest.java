@@ -2,7 +2,6 @@ package io.usocket.hostile;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
  * loop thread until the loop ran: up to 93 % of the bytes and fds were lost, with a normal
  * {@code 'end'} and no error.
  */
-@Tag("pending-core") // item 4: before start() every thread acts on loop state directly
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WritesFromManyThreadsBeforeStartAreAllDeliveredTest {
     @TempDir

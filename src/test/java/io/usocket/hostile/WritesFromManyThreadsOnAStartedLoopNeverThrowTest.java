@@ -2,7 +2,6 @@ package io.usocket.hostile;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * walked the loop-owned queue on the caller's thread), every write's callback gets null, every
  * byte and fd arrives in each thread's order.
  */
-@Tag("pending-core") // item 3: write() reads loop-owned writer state on the caller's thread
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WritesFromManyThreadsOnAStartedLoopNeverThrowTest {
     @TempDir

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.usocket.EventEmitter;
 import io.usocket.USocketException;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +44,6 @@ class TestEventEmitterErrors {
      * instead of throwing ERR_UNHANDLED_ERROR.
      */
     @Test
-    @Tag("pending-core")
     void aValueThatCannotBeShownIsShownAsObjectObject() {
         Object obj = new Object() {
             @Override

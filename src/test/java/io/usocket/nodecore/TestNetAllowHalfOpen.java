@@ -52,7 +52,6 @@ class TestNetAllowHalfOpen {
      * alive, so {@code run()} does not return (issue 9, item 18).
      */
     @Test
-    @Tag("pending-core")
     void endWhileThePeerEnds() {
         EventLoop loop = kit.loop();
         String path = kit.path("b.sock");
@@ -68,5 +67,8 @@ class TestNetAllowHalfOpen {
             socket.on("close", common.mustCall(() -> server.close()));
         }));
         kit.run();
+        // run() returned with the accepted socket still open (it holds "asd" and EOF unread), as
+        // node's process exits; closing the loop closes it, as the process exit does.
+        kit.close();
     }
 }

@@ -9,7 +9,6 @@ import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,7 +43,6 @@ class TestNetBytesWrittenLarge {
     }
 
     @Test
-    @Tag("pending-core")
     void variant1Buffer() {
         run(socket -> {
             socket.end(new byte[N], common.mustCall(() -> assertEquals(N, socket.bytesWritten())));
@@ -53,7 +51,6 @@ class TestNetBytesWrittenLarge {
     }
 
     @Test
-    @Tag("pending-core")
     void variant2String() {
         run(socket -> {
             socket.end("a".repeat(N), common.mustCall(() -> assertEquals(N, socket.bytesWritten())));
@@ -62,7 +59,6 @@ class TestNetBytesWrittenLarge {
     }
 
     @Test
-    @Tag("pending-core")
     void variant3WritevWithMixedData() {
         run(socket -> {
             socket.cork();

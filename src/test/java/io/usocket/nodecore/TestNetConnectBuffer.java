@@ -11,7 +11,6 @@ import io.usocket.UServer;
 import io.usocket.USocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,7 +29,6 @@ class TestNetConnectBuffer {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void aWriteWhileConnectingIsCountedOnce() {
         EventLoop loop = kit.loop();
         String path = kit.path("connect-buffer.sock");

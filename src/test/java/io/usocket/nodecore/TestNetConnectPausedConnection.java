@@ -6,7 +6,6 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,7 +22,6 @@ class TestNetConnectPausedConnection {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void aPausedConnectionLetsTheLoopEnd() {
         EventLoop loop = kit.loop();
         String path = kit.path("paused.sock");
@@ -34,5 +32,8 @@ class TestNetConnectPausedConnection {
             loop.setTimeout(common.mustNotCall(), 1000).unref();
         })).unref();
         kit.run();
+        // run() returned as node's process exits, with a socket that is neither reading nor
+        // writing still open (decisions D21); closing the loop closes it, as the exit does.
+        kit.close();
     }
 }

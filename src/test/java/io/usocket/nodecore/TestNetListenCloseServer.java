@@ -5,7 +5,6 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,7 +20,6 @@ class TestNetListenCloseServer {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void closeRightAfterListen() {
         UServer server = new UServer(kit.loop());
         server.on("connection", (USocket socket) -> { });

@@ -5,7 +5,6 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,7 +22,6 @@ class TestNetListenCloseServerCallbackIsNotFunction {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void closeWithoutAValidCallback() {
         UServer server = new UServer(kit.loop());
         server.on("connection", common.<USocket>mustNotCallArg());

@@ -8,7 +8,6 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,7 +21,6 @@ class TestNetReconnect {
     final SocketTestKit kit = new SocketTestKit(Duration.ofSeconds(30));
 
     @Test
-    @Tag("pending-core")
     void reconnectFromClose() {
         EventLoop loop = kit.loop();
         String path = kit.path("reconnect.sock");

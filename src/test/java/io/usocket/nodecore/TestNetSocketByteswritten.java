@@ -8,7 +8,6 @@ import io.usocket.UServer;
 import io.usocket.USocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,7 +23,6 @@ class TestNetSocketByteswritten {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void corkedWritesWhileConnecting() {
         String path = kit.path("byteswritten.sock");
         UServer server = new UServer(kit.loop());
@@ -47,5 +45,8 @@ class TestNetSocketByteswritten {
             }));
         }));
         kit.run();
+        // run() returned as node's process exits, with a socket that is neither reading nor
+        // writing still open (decisions D21); closing the loop closes it, as the exit does.
+        kit.close();
     }
 }

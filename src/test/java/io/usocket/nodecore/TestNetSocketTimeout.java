@@ -10,7 +10,6 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,7 +27,6 @@ class TestNetSocketTimeout {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void aNegativeDelayThrows() {
         USocket s = new USocket(kit.loop());
         RuntimeException e = assertThrows(RuntimeException.class, () -> s.setTimeout(-1, () -> { }));

@@ -9,7 +9,6 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,7 +24,6 @@ class TestNetWriteAfterEndNt {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void writeAfterThePeersEnd() {
         String path = kit.path("write-after-end-nt.sock");
         UServer server = new UServer(kit.loop());

@@ -10,7 +10,6 @@ import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +25,6 @@ class TestPipeAbstractSocket {
     final Common common = new Common();
 
     @Test
-    @Tag("pending-core")
     void readableAllOrWritableAllWithAnAbstractNameThrow() {
         String path = "\0abstract-" + ProcessHandle.current().pid();
         String message = "can not set readableAll or writableAllt to true when path is abstract unix socket";

@@ -10,10 +10,10 @@ public final class ChunkQueue {
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(2);
     /** Bytes of the head chunk already consumed. */
     private int headOffset;
-    private int length;
+    private long length;
 
     /** Buffered bytes. */
-    public int length() {
+    public long length() {
         return length;
     }
 

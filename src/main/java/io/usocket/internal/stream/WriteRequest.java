@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * One queued write: its bytes, how many of them left, its fds and how many of those left, and
  * the callbacks to run once all of it is in the kernel. Fds left once never leave again.
  */
-public final class WriteRequest {
+public final class WriteRequest implements Writable.Chunk {
     private static final int[] NO_FDS = new int[0];
 
     public final byte[] data;
@@ -20,11 +20,24 @@ public final class WriteRequest {
     private Consumer<Throwable> callback;
     /** Callbacks of fd-only writes whose fds this write carries. */
     private List<Consumer<Throwable>> carried;
+    /** {@link #complete} as the Writable's chunk callback; null when there is nothing to call. */
+    private Consumer<Throwable> completion;
 
     public WriteRequest(byte[] data, int[] fds, Consumer<Throwable> callback) {
         this.data = data;
         this.fds = fds == null ? NO_FDS : fds;
         this.callback = callback;
+        if (callback != null) completion = this::complete;
+    }
+
+    @Override
+    public long length() {
+        return data.length;
+    }
+
+    @Override
+    public Consumer<Throwable> callback() {
+        return completion;
     }
 
     public boolean hasBytes() {
@@ -58,6 +71,7 @@ public final class WriteRequest {
         }
         System.arraycopy(fds, 0, all, at, fds.length);
         fds = all;
+        if (completion == null && !carried.isEmpty()) completion = this::complete;
     }
 
     /** Runs the callbacks once: null on success, else the error. */
