@@ -82,6 +82,9 @@ public final class SocketOptions {
      * {@code read(size, count)}); one more destroys it with {@code ERR_TOO_MANY_FDS} and closes
      * them, so a peer cannot fill the process's fd table (default 256; decisions D24). No Node
      * equivalent: Node's net cannot receive fds.
+     *
+     * @param n the most unread received fds one socket may hold
+     * @return these options
      */
     public SocketOptions maxPendingFds(int n) {
         this.maxPendingFds = positive(n, "maxPendingFds");
@@ -92,6 +95,9 @@ public final class SocketOptions {
      * Bytes a socket may buffer while {@code read(size, count)} waits for fds (reading then goes
      * on past the high-water mark); beyond it the socket is destroyed with
      * {@code ERR_READ_BUFFER_FULL} (default 64 MiB; decisions D25). No Node equivalent.
+     *
+     * @param bytes the most bytes buffered while a read waits for fds
+     * @return these options
      */
     public SocketOptions maxPendingBytes(long bytes) {
         if (bytes < 0) {
