@@ -48,9 +48,6 @@ abstract class IoHandle {
         if (ref) loop.handleCountChanged(a ? 1 : -1);
     }
 
-    final boolean isActive() {
-        return active;
-    }
 
     /** Node's {@code ref()} / {@code unref()} of the owner; safe from any thread. */
     final void setRef(boolean r) {

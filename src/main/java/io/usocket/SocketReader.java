@@ -152,14 +152,16 @@ final class SocketReader {
             String rest = decoder.end();
             if (!rest.isEmpty()) socket.emit("data", rest);
         }
-        if (buffer.length() > 0 || fds.size() > 0) {
+        // Node's onEofChunk: 'readable' at once (on the next tick while still in the first
+        // read's sync state), then net's read(0), which ends the stream when nothing is left.
+        if (sync) {
             emitReadable();
         } else {
-            // Node: 'readable' at EOF too, so paused-mode readers see read() return null, then 'end'.
             needReadable = false;
-            if (readableListening) emitReadable();
-            else endReadable();
+            emittedReadable = true;
+            emitReadableNow();
         }
+        if (!socket.destroyed && buffer.isEmpty() && fds.size() == 0) endReadable();
     }
 
     private void emitData(Object chunk) {

@@ -21,8 +21,10 @@ import java.util.function.Consumer;
  * <p>{@link #write} first tries to send everything at once (Node's {@code uv_try_write}): when
  * the kernel takes it all, the request completes synchronously. Otherwise the rest waits for
  * EPOLLOUT and the completion runs from the poll phase, as libuv's {@code uv__stream_io} does.
- * A shutdown waits for the write queue to empty and runs from EPOLLOUT too (libuv's
- * {@code uv__drain}), so {@code 'finish'} never comes in the turn of {@code end()}.
+ * A shutdown with nothing queued is fed to the loop's pending queue (libuv's uv_shutdown +
+ * {@code uv__io_feed}); otherwise it waits for the queue to drain on EPOLLOUT
+ * ({@code uv__drain}). Either way {@code 'prefinish'}/{@code 'finish'} come after the
+ * callback that called {@code end()}, as in Node.
  *
  * <p>Writes are coalesced into one sendmsg (native T8), except that a write with fds always
  * starts a message of its own, so its fds travel with its first bytes (decisions D10). More than
@@ -59,10 +61,6 @@ final class SocketWriter {
         return blocked || (shutdownCb != null && !queue.isEmpty());
     }
 
-    /** A shutdown request waits (libuv: an active request; it keeps the loop alive). */
-    boolean shutdownPending() {
-        return shutdownCb != null;
-    }
 
     /** Whether a request is in the queue (libuv: an active write request). */
     boolean busy() {
@@ -105,10 +103,7 @@ final class SocketWriter {
         return status;
     }
 
-    /**
-     * libuv's {@code uv_shutdown}: runs once the write queue is empty, from EPOLLOUT; {@code cb}
-     * then runs in the poll phase.
-     */
+    /** libuv's {@code uv_shutdown}: {@code cb} runs once the write queue is empty (see the class comment). */
     void shutdown(Runnable cb) {
         shutdownCb = cb;
         // libuv's uv_shutdown: with nothing queued it is fed to the pending queue (uv__io_feed),

@@ -159,7 +159,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
 
     private void bindAndListen(ListenOptions options) {
         if (options.fd >= 0) {
-            listenOnFd(options.fd);
+            listenOnFd(options.fd, options.backlog);
             return;
         }
         path = options.path;
@@ -207,10 +207,16 @@ public class UServer extends EventEmitter implements AutoCloseable {
      * Serves connections from a listening socket this process was handed (inherited, or received
      * as an fd). The file, if any, stays where it is: it is not ours to unlink.
      */
-    private void listenOnFd(int lfd) {
+    private void listenOnFd(int lfd, int backlog) {
         path = null;
         int err = UnixSockets.adopt(lfd);
-        if (err == 0 && !UnixSockets.isListening(lfd)) err = Errno.EINVAL;
+        // Node's listen({fd}) calls listen(2) on the handle: a bound socket starts listening here
+        // (a connected or unbound one gets EINVAL from the kernel).
+        if (err == 0 && !UnixSockets.isListening(lfd)) {
+            err = UnixSockets.listen(lfd, backlog);
+            // Not a socket at all: node reports EINVAL (its handle cannot listen).
+            if (err == Errno.ENOTSOCK) err = Errno.EINVAL;
+        }
         if (err != 0) {
             fail(err);
             return;

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,7 +44,6 @@ class TestNetServerListenHandle {
     }
 
     @Test
-    @Tag("pending-core")
     void listenOnABoundPipeFd() {
         // Test listen({fd: pipe.fd}, cb)
         UServer a = new UServer(kit.loop());
