@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * accepting on them; then the old one closes its copies and finishes the connections it already
  * accepted, and its loop ends.
  *
- * <p>No connection is refused or lost on the way (prod D44): the kernel keeps one queue of
+ * <p>No connection is refused or lost on the way (decisions D44): the kernel keeps one queue of
  * pending connections per listening socket, shared by every process holding a descriptor of it,
  * and the socket (and its file) stays bound as long as one of them is open. The old process
  * stops calling accept ({@link UServer#pause()}) before it sends the fds, so from then on every

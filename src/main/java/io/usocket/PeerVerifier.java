@@ -8,7 +8,7 @@ import java.util.function.Predicate;
  * The check {@link UServer#verifyPeer} installs: it decides from the peer's credentials, right
  * after accept and before {@code 'connection'}, whether a connection is kept. A refused one is
  * closed at once (the peer reads EOF), counted, and announced with {@code 'drop'} as Node does for
- * connections over {@code maxConnections} (prod D41). Runs on the server's loop thread only; the
+ * connections over {@code maxConnections} (decisions D41). Runs on the server's loop thread only; the
  * count is written there and may be read from any thread.
  */
 final class PeerVerifier {

@@ -29,7 +29,7 @@ import java.util.Map;
  * as a copy of it; if the copy was made before this call, both still hold the variables. Such
  * a child is protected by {@code LISTEN_PID} (not its pid), and {@link #scrub(ProcessBuilder)}
  * removes them from its environment for good
- * (prod D42). Node has no equivalent (a node service reads the variables itself and calls
+ * (decisions D42). Node has no equivalent (a node service reads the variables itself and calls
  * {@code server.listen({fd: 3})}).
  */
 public final class SocketActivation {

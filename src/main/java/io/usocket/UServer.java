@@ -52,7 +52,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
     private boolean paused;
     private boolean backingOff;
     private volatile int maxConnections;
-    /** Installed by verifyPeer; null: every peer is accepted (prod D41). */
+    /** Installed by verifyPeer; null: every peer is accepted (decisions D41). */
     private volatile PeerVerifier peerVerifier;
 
     /** A server on the default loop. Node: {@code net.createServer()}. */
@@ -460,7 +460,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
      * whose credentials the kernel cannot give is refused without asking {@code check}. A check
      * that throws refuses the connection, then the exception reaches the loop's uncaught-exception
      * handling. {@code null} removes the check. Any thread; it applies to connections accepted
-     * afterwards. Node has no equivalent (prod D41).
+     * afterwards. Node has no equivalent (decisions D41).
      *
      * @param check true for the credentials of a peer to keep; null for no check
      * @return this server
@@ -485,7 +485,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
         return fd;
     }
 
-    /** Closing will not unlink the socket file: another process now serves it (loop thread; prod D45). */
+    /** Closing will not unlink the socket file: another process now serves it (loop thread; decisions D45). */
     void keepSocketFile() {
         ownsFile = false;
     }

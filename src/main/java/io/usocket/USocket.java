@@ -107,7 +107,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     // Made on first use: an accepted socket never connects, and few sockets set a timeout.
     private SocketConnector connector;
     private IdleTimeout idleTimeout;
-    /** Read once when the connection is made (accept, connect, adoption): prod D40. */
+    /** Read once when the connection is made (accept, connect, adoption): decisions D40. */
     volatile PeerCredentials peerCredentials;
     private final SocketOptions options;
 
@@ -335,7 +335,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * The peer's pid, uid and gid as the kernel recorded them when the connection was made
      * (SO_PEERCRED, read once: at accept for a server's connection, at connect, or when an fd
      * was adopted); null before the socket is connected, or when the kernel has none. Stays
-     * readable after close. Any thread. Node has no equivalent (prod D40).
+     * readable after close. Any thread. Node has no equivalent (decisions D40).
      *
      * @return the peer's credentials, or null
      */

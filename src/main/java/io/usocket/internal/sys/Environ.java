@@ -4,7 +4,7 @@ package io.usocket.internal.sys;
  * The process's environment as the C library holds it ({@code environ}: what native code sees,
  * and what a child exec'd with libc's environment inherits), and its user id. Java's
  * {@link System#getenv()} is a copy the JVM made on first use and never updates: unsetting a
- * variable here does not change it (prod D42).
+ * variable here does not change it (decisions D42).
  */
 public final class Environ {
     private Environ() {
