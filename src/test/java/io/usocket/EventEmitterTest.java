@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** Expected orders come from the node v20 run in spec/node-truth/outputs/01-eventemitter.out. */
+/** Expected orders come from the node v20 run in spec/node 20 (a recorded run).out. */
 class EventEmitterTest {
     private final List<String> log = new ArrayList<>();
 

@@ -106,7 +106,7 @@ public final class EventLog {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Node's error fields in one line (node-truth lib.js's errStr shape), with {@code dir} shown as {@code <dir>}. */
+    /** Node's error fields in one line (the node trace format.js's errStr shape), with {@code dir} shown as {@code <dir>}. */
     public static String describe(Throwable t, Path dir) {
         String d = dir.toString();
         if (t instanceof USocketException e) {

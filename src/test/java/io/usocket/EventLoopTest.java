@@ -24,9 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The loop on its own: turn order (SPEC "one turn goes as in Node"), ref/unref and the exit
- * rule, cross-thread {@code execute}, uncaught exceptions (SPEC D17), {@code close} and its
- * descriptors, and the loop-only parts of spec/node-truth/outputs/09-async-timing.out.
+ * The loop on its own: turn order (node-semantics: one turn goes as in Node), ref/unref and the exit
+ * rule, cross-thread {@code execute}, uncaught exceptions (decisions D17), {@code close} and its
+ * descriptors, and the loop-only parts of spec/node 20 (a recorded run).out.
  *
  * <p>Loops driven by {@link EventLoop#run()} on the test thread get an unref'd guard timer that
  * closes the loop after 5 s, so a loop that fails to stop ends the test with a visible
@@ -775,7 +775,7 @@ class EventLoopTest {
         assertNotEquals(a, kit.newLoop());
     }
 
-    // ---------------------------------------------------------------- node-truth 09-async-timing
+    // ---------------------------------------------------------------- node 20
 
     /** The markers() helper of scripts/09-async-timing.js, minus the microtask one. */
     private void markers(EventLoop loop, String tag) {

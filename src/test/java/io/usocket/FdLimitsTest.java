@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The edges of fd passing: how many fds a message holds and how a larger write is split (SPEC
+ * The edges of fd passing: how many fds a message holds and how a larger write is split (decisions
  * D11), fd values checked at write and at send (D12), and a receiver that runs out of
  * descriptors (D13, in a child JVM under {@code ulimit -n}).
  */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * File-descriptor passing between two sockets of one loop: {@code read(size, count)} (SPEC D7),
+ * File-descriptor passing between two sockets of one loop: {@code read(size, count)} (decisions D7),
  * the {@code 'fds'} event (D8), {@code unshift(data, fds)} (D9), how a write's fds travel (D10),
  * who closes what (D14) and reading past the high-water mark for fds (D15).
  *

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * allowHalfOpen (SPEC D3), end/write-after-end (N14), writes to a gone peer (N15), destroy
- * (N16-N18). Expected lines follow node-truth 04-net-halfopen-destroy.out (and 09 for timing).
+ * allowHalfOpen (decisions D3), end/write-after-end (N14), writes to a gone peer (N15), destroy
+ * (N16-N18). Expected lines follow node 20.out (and 09 for timing).
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HalfOpenDestroyTest {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * A connection's life: connect events (SPEC D1), {@code 'close'(hadError)} (D2), the echo
- * round trip and readyState (N10, N11, node-truth 02-net-lifecycle), setTimeout (N24), ref/unref
+ * A connection's life: connect events (decisions D1), {@code 'close'(hadError)} (D2), the echo
+ * round trip and readyState (N10, N11, node 20), setTimeout (N24), ref/unref
  * (N23), the options constructors (usocket's {@code new USocket({path})} / {@code {fd}}),
  * calls from other threads (D16) and close-on-exec (D19).
  */
@@ -139,7 +139,7 @@ class LifecycleTest {
         assertEquals(List.of("S end", "S close(false)", "S end", "S close(false)"), log.of("S"));
     }
 
-    // ---- N10, N11 (node-truth 02, first scenario) ----
+    // ---- N10, N11 (node 20, first scenario) ----
 
     @Test
     void echoRoundTripFollowsNodesOrderAndReadyStates() {
@@ -203,7 +203,7 @@ class LifecycleTest {
         assertEquals("closed", client.get().readyState());
     }
 
-    /** node-truth 02, second scenario: the server writes and ends first; the client (allowHalfOpen=false) follows. */
+    /** node 20, second scenario: the server writes and ends first; the client (allowHalfOpen=false) follows. */
     @Test
     void serverEndsFirstAndTheClientEndsInTurn() {
         String p = kit.path("b.sock");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * pipe() (SPEC N33; node-truth 07 lines 016-023) and ports of Node's stream round-trip tests:
+ * pipe() (node-semantics N33; node 20) and ports of Node's stream round-trip tests:
  * ping-pong with readyState checks (test-net-pingpong) and a 10 MB echo through pipe with a checksum.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The readable side: read(n)/read()/read(0), 'readable' (also at EOF), flowing and paused modes,
  * 'end' only after consumption, unshift, setEncoding, the readable high-water mark
- * (SPEC N13, N28-N32; node-truth 06-readable-semantics.out).
+ * (node-semantics N13, N28-N32; node 20.out).
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReadableTest {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * The README's first command runs {@code examples/io/usocket/examples/ReadmeExample.java}; this
  * runs its {@code main} in-process (the working directory is the project root, as for the
  * command) and checks what it printed: the message, one fd, and README.md's first line read
- * through that fd. Its loop must finish by itself (SPEC D7).
+ * through that fd. Its loop must finish by itself (decisions D7).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReadmeExampleTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link UServer}: listen (N9, D4, N21), close (D5, N20), maxConnections (N22), getConnections
- * (N23), pause/resume (usocket), listen options; sequences from node-truth 03-net-errors,
+ * (N23), pause/resume (usocket), listen options; sequences from node 20,
  * 07-server-close-pipe-misc and 09-async-timing.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -30,7 +30,7 @@ class ServerTest {
     private final EventLog log = kit.log;
     private final EventLoop loop = kit.loop();
 
-    /** Node's errStr shape (node-truth lib.js), with the temp dir shown as {@code <dir>}. */
+    /** Node's errStr shape (the node trace format.js), with the temp dir shown as {@code <dir>}. */
     private String describe(Throwable t) {
         return EventLog.describe((USocketException) t, kit.dir());
     }
@@ -198,7 +198,7 @@ class ServerTest {
         assertEquals(inodeBefore, Files.getAttribute(Path.of(p), "unix:ino", LinkOption.NOFOLLOW_LINKS));
     }
 
-    // ---- D5 / N20 (node-truth 07, first scenario) ----
+    // ---- D5 / N20 (node 20, first scenario) ----
 
     @Test
     void closeWithALiveConnectionStopsAcceptingAndClosesAfterTheLastConnection() {
@@ -244,7 +244,7 @@ class ServerTest {
                 "c1 close"), log.all());
     }
 
-    /** node-truth 03: close() on a server that never listened. */
+    /** node 20: close() on a server that never listened. */
     @Test
     void closeOnANonListeningServerEmitsCloseAndPassesErrServerNotRunning() {
         UServer server = new UServer(loop);
@@ -261,7 +261,7 @@ class ServerTest {
         assertEquals("Server is not running.", err.get().getMessage());
     }
 
-    /** node-truth 03: close() twice; the second callback gets ERR_SERVER_NOT_RUNNING. */
+    /** node 20: close() twice; the second callback gets ERR_SERVER_NOT_RUNNING. */
     @Test
     void closeTwice() {
         UServer server = new UServer(loop);

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Errors on unix paths and bad arguments: Node's error fields and messages (SPEC D6, node-truth
- * 03-net-errors), connect failures (N25, N26), listen failures (N27), path length and abstract
+ * Errors on unix paths and bad arguments: Node's error fields and messages (decisions D6, as node 20 prints
+ * them), connect failures (N25, N26), listen failures (N27), path length and abstract
  * names (D18), synchronous argument errors. Each test ends by running a fresh round trip on the
  * same loop: an error must leave the loop usable.
  */
@@ -38,7 +38,7 @@ class SocketErrorsTest {
     private final Path dir = kit.dir();
     private int usableRuns;
 
-    /** Node's errStr shape (node-truth lib.js), with the temp dir shown as {@code <dir>}. */
+    /** Node's errStr shape (the node trace format.js), with the temp dir shown as {@code <dir>}. */
     private String describe(Throwable t) {
         return EventLog.describe((USocketException) t, dir);
     }
@@ -76,7 +76,7 @@ class SocketErrorsTest {
         assertEquals(code, ((CodedError) t).code(), t.toString());
     }
 
-    // ---- N25 / D6 (node-truth 03 + 09) ----
+    // ---- N25 / D6 (node 20) ----
 
     @Test
     void connectToAMissingPathGivesEnoentThenCloseTrueAndTheCallbackNeverRuns() {
@@ -243,7 +243,7 @@ class SocketErrorsTest {
         assertLoopUsable();
     }
 
-    // ---- D17 with a connect error (node-truth 03: no error listener) ----
+    // ---- D17 with a connect error (node 20: no error listener) ----
 
     @Test
     void aConnectErrorWithNoListenerIsThrownByRunAndTheLoopStaysUsable() {
@@ -268,7 +268,7 @@ class SocketErrorsTest {
         assertLoopUsable();
     }
 
-    // ---- node-truth 03: the server destroys the accepted socket at once ----
+    // ---- node 20: the server destroys the accepted socket at once ----
 
     @Test
     void aServerDestroyingTheConnectionGivesTheClientAPlainEnd() {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * entry instead of hanging the test.
  *
  * <p>Registered as a JUnit extension ({@code @RegisterExtension final SocketTestKit kit = ...}),
- * it checks after each test that the guard did not fire and that no descriptor leaked (SPEC
+ * it checks after each test that the guard did not fire and that no descriptor leaked (decisions
  * D14): while its loops are still open (closing a loop closes what it still holds), the count is
  * back to what it was right after the last of them was made; once it closed them, back to what it
  * was when the kit was made. Used in try-with-resources instead, it only closes. The JDK and the

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * This process's descriptor table, from /proc: leak checks (SPEC D14) and what a descriptor is.
+ * This process's descriptor table, from /proc: leak checks (decisions D14) and what a descriptor is.
  *
  * <p>Take {@link #openFdCount()} before a test's loops and sockets exist, and call
  * {@link #assertNoLeak(int)} after they are closed. Descriptors of earlier tests may still be

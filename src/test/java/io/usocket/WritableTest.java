@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The writable side: write()'s return value at the 16 KiB high-water mark, 'drain', callback
- * order, writes queued while connecting, cork/uncork (SPEC N11, N12, N19; node-truth 05 and 09).
+ * order, writes queued while connecting, cork/uncork (node-semantics N11, N12, N19; node 20).
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WritableTest {
@@ -252,7 +252,7 @@ class WritableTest {
         assertEquals(List.of("sync-after-call", "write cb", "nextTick marker", "setImmediate marker"), log.all());
     }
 
-    /** SPEC D16: write() and end() from another thread are handed to the loop in order; every byte arrives in order. */
+    /** decisions D16: write() and end() from another thread are handed to the loop in order; every byte arrives in order. */
     @Test
     void writesFromAnotherThreadKeepTheirOrder() throws InterruptedException {
         StringBuilder got = new StringBuilder();

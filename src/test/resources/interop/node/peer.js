@@ -2,7 +2,7 @@
 // npm usocket interop peer: the frame protocol of ../README.md over the original package's API.
 // usage: node peer.js (connect|listen) PATH (send|recv) SCENARIO TMPDIR
 //
-// The original's quirks this works around (SPEC.md section U):
+// The original's quirks (usocket 1.1.0 on node 20) this works around:
 // - a 'data'/'readable' listener added before 'connected' aborts the process: listeners come after;
 // - fd-only writes are dropped: fds always go with the frame's bytes;
 // - a write whose sendmsg hits EAGAIN loses its fds: scenarios mark large messages with '!' so

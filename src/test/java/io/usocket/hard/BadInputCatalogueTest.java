@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The catalogue of errors a caller can meet: every error of SPEC D6, D10–D13, D18, N14, N15,
+ * The catalogue of errors a caller can meet: every error of decisions D6, D10–D13, D18, N14, N15,
  * N17, N18, N21, N25–N27 (and D5), one short scenario each, with how it is delivered and Node's
  * fields ({@code code}, {@code errno}, {@code syscall}, {@code address}, {@code message}).
  * Some overlap tests elsewhere; this class is the one place that lists them all.

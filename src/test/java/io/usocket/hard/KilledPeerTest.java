@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * holds. Then the same server must accept and serve a second Python peer that sends 50 frames
  * and exits normally.
  *
- * <p>What our side sees (SPEC N16/N15 close rules, D14): when the peer dies with nothing unread
+ * <p>What our side sees (node-semantics N16/N15 close rules, D14): when the peer dies with nothing unread
  * in its own receive queue, {@code 'end'}, {@code 'finish'}, {@code 'close'(false)}; when it
  * dies with bytes we sent still unread, the kernel resets the connection: every frame already
  * queued for us is still delivered, then {@code 'error'} ECONNRESET ({@code read ECONNRESET})

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC D4 against a server in another process ({@link EchoServerChild}, this library in a child
+ * decisions D4 against a server in another process ({@link EchoServerChild}, this library in a child
  * JVM). SIGKILLed, it leaves its socket file behind: our {@code listen} on that path replaces it
  * and serves. Alive, it keeps its file: our {@code listen} gets {@code EADDRINUSE}, the file is
  * untouched (same inode), and the live server goes on serving; the liveness probe itself never

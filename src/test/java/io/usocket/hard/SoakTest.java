@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Soak: 100,000 messages of 1 byte + 1 fd over one connection, sender and receiver on two loops
- * on two threads. The receiver takes each message with {@code read(1, 1)} (SPEC D7), checks its
+ * on two threads. The receiver takes each message with {@code read(1, 1)} (decisions D7), checks its
  * byte (the sequence number's low byte, and a CRC-32 of the whole stream) and its fd by content
  * (one of 8 files, chosen by sequence number), and closes the fd at once. Nothing may be lost,
  * reordered or leaked (D10, D14): the receiver's open-fd count stays bounded (sampled every

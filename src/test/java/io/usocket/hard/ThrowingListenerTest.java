@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * SPEC D17 in a serving loop: three clients, one after the other, to an echo server; on the
+ * decisions D17 in a serving loop: three clients, one after the other, to an echo server; on the
  * second connection something goes wrong on the server side: a {@code 'connection'} listener
  * throws, a {@code 'data'} listener throws, or an {@code 'error'} is emitted with no listener
  * (the accepted socket is destroyed with an error). Without an uncaught-exception handler,

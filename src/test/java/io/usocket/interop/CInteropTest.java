@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A C peer (interop/peer.c: plain sendmsg/recvmsg with SCM_RIGHTS, compiled with gcc here), both
  * ways and with the roles the Python test does not take: a C server sends to our client, and our
  * server's accepted socket sends to a C client. Our receiver here takes fds through an
- * {@code 'fds'} listener (SPEC D8) instead of {@code read(size, count)}. Same scenario as
+ * {@code 'fds'} listener (decisions D8) instead of {@code read(size, count)}. Same scenario as
  * {@link PythonInteropTest}: trap 7's plain bytes before an fd message, an fd-only frame, 253 fds
  * in one message, fds between and with 3 MB payloads.
  */

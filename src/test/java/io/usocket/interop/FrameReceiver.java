@@ -19,9 +19,9 @@ import java.util.List;
  */
 final class FrameReceiver {
     enum Mode {
-        /** {@code 'readable'} + {@code read(8)} for a header, then {@code read(len, nfds)} (SPEC D7). */
+        /** {@code 'readable'} + {@code read(8)} for a header, then {@code read(len, nfds)} (decisions D7). */
         READ_SIZE_COUNT,
-        /** Flowing {@code 'data'} + an {@code 'fds'} listener that owns the fds (SPEC D8), own FIFO. */
+        /** Flowing {@code 'data'} + an {@code 'fds'} listener that owns the fds (decisions D8), own FIFO. */
         FDS_EVENT
     }
 
@@ -106,7 +106,7 @@ final class FrameReceiver {
     private void onEnd() {
         if (pendingLen >= 0) report.add("incomplete frame " + index + ": " + pendingLen + " bytes, " + pendingFds + " fds wanted");
         if (end > start) report.add("trailing " + (end - start) + " bytes");
-        // fds left in the socket's queue are the library's to close at destroy (SPEC D14)
+        // fds left in the socket's queue are the library's to close at destroy (decisions D14)
         int unclaimed = fifo.size() + socket.queuedFds();
         if (unclaimed > 0) report.add("unclaimed " + unclaimed + " fds");
         while (!fifo.isEmpty()) Fds.close(fifo.poll());

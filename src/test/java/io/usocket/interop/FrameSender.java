@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * The Java sender of the frame protocol: each message is one {@code write(Message)} whose fds are
- * fresh read-only temp files, closed in the write's callback (SPEC D14: the caller's until then);
+ * fresh read-only temp files, closed in the write's callback (decisions D14: the caller's until then);
  * then {@code end()}. A message marked {@code !} waits for the receiver's ack byte. Call
  * {@link #start()} on the loop thread.
  */

@@ -82,7 +82,7 @@ class NpmUsocketInteropTest {
      * README's server (node) and README's client ported to Java, as in API.md: {@code 'connected'}
      * → {@code read(0)}; {@code 'readable'} → {@code read(7, 1)}. The fd the node server passes is
      * its own script file, read here through the fd. After the message, {@code read(7, 1)} at EOF
-     * returns null and lets {@code 'end'} come (SPEC D7).
+     * returns null and lets {@code 'end'} come (decisions D7).
      */
     @Test
     void npmReadmeServerToOurReadmeClient() throws IOException {
@@ -181,7 +181,7 @@ class NpmUsocketInteropTest {
     /**
      * The original listens and receives; our client sends, an fd with the first bytes of a 3 MB
      * payload among the rest. The original counts every fd it gets, so an fd we sent twice (say,
-     * again with the rest of a partial send, SPEC D10) would show as unclaimed.
+     * again with the rest of a partial send, decisions D10) would show as unclaimed.
      */
     @Test
     void ourClientSendsToNpmServer() {

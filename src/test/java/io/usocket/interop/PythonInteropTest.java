@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Python 3's {@code socket.send_fds} / {@code socket.recv_fds} as the peer (interop/peer.py), both
  * ways: a Python client sends to our {@link UServer}, and our {@link USocket} sends to a Python
- * server. The scenario has plain bytes written right before an fd message (NATIVE.md trap 7), a
- * frame of fds without payload, 253 fds in one message (SCM_MAX_FD, SPEC D11/D13), and fds between
- * two 3 MB payloads and with the first bytes of one (partial sends, SPEC D10). Every fd's file is
+ * server. The scenario has plain bytes written right before an fd message (native T7), a
+ * frame of fds without payload, 253 fds in one message (SCM_MAX_FD, decisions D11/D13), and fds between
+ * two 3 MB payloads and with the first bytes of one (partial sends, decisions D10). Every fd's file is
  * read through the received fd and checked by CRC-32.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
