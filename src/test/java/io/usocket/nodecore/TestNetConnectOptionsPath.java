@@ -52,7 +52,7 @@ class TestNetConnectOptionsPath {
             a[0].resume();
             USocket[] b = new USocket[1];
             b[0] = new USocket(loop, serverPath);
-            b[0].on("connect", getConnectCb.apply(b)).getClass();
+            b[0].on("connect", getConnectCb.apply(b));
             b[0].resume();
             USocket[] c = new USocket[1];
             c[0] = new USocket(loop);
