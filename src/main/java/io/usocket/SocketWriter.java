@@ -98,6 +98,11 @@ final class SocketWriter {
             writeCb = cb;
             socket.updateInterest();
         } else {
+            if (status < 0) {
+                // A write the kernel refused at once was never dispatched (node's bytesWritten
+                // leaves it out): only the bytes that did leave count.
+                for (WriteRequest r : queue) dispatched -= r.remaining();
+            }
             queue.clear();
         }
         return status;
