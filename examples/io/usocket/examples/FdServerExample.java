@@ -7,14 +7,9 @@ import io.usocket.UServer;
 import io.usocket.USocket;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,15 +92,7 @@ public final class FdServerExample {
     }
 
     private static Process startWorker(String path) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        // The worker gets the native-access flags we got (on JDK 22+, --enable-native-access=ALL-UNNAMED
-        // keeps the JDK's warning about jffi's native library away; see README "Java 17 to 25").
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (flag.startsWith("--enable-native-access") || flag.startsWith("--sun-misc-unsafe-memory-access")) {
-                cmd.add(flag);
-            }
-        }
-        cmd.addAll(List.of("-cp", classPath(), FdServerExample.class.getName(), "worker", path));
+        List<String> cmd = JavaCommand.of(FdServerExample.class, "worker", path);
         try {
             return new ProcessBuilder(cmd)
                     .inheritIO()
@@ -113,19 +100,5 @@ public final class FdServerExample {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Our class path: exec:java runs us inside Maven's JVM, where java.class.path is Maven's own. */
-    private static String classPath() {
-        if (!(FdServerExample.class.getClassLoader() instanceof URLClassLoader loader)) {
-            return System.getProperty("java.class.path");
-        }
-        List<String> entries = new ArrayList<>();
-        try {
-            for (URL url : loader.getURLs()) entries.add(Path.of(url.toURI()).toString());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }

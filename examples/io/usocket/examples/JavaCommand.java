@@ -1,6 +1,7 @@
 package io.usocket.examples;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -13,10 +14,17 @@ final class JavaCommand {
     private JavaCommand() {
     }
 
-    /** {@code java -cp <our class path> <main> args...}. */
+    /** {@code java [our native-access flags] -cp <our class path> <main> args...}. */
     static List<String> of(Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(), main.getName()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // The child gets the native-access flags we got (on JDK 22+, --enable-native-access=ALL-UNNAMED
+        // keeps the JDK's warning about jffi's native library away; see README "Java 22 and newer").
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (flag.startsWith("--enable-native-access") || flag.startsWith("--sun-misc-unsafe-memory-access")) {
+                cmd.add(flag);
+            }
+        }
+        cmd.addAll(List.of("-cp", classPath(), main.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }
