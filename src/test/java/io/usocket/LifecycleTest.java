@@ -276,18 +276,23 @@ class LifecycleTest {
         String p = kit.path("to2.sock");
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> {
-            // traffic every 30 ms for ~150 ms keeps a 100 ms idle timeout from firing
-            Timer t = loop.setInterval(() -> s.write("."), 30);
-            loop.setTimeout(() -> {
-                t.clear();
-                log.add("traffic stopped");
-            }, 150);
+            // traffic every 25 ms for 30 ticks (>= 750 ms) keeps a 400 ms idle timeout from firing;
+            // the margins are wide so that a loaded machine's late timers cannot fake a timeout
+            int[] ticks = {0};
+            Timer[] t = new Timer[1];
+            t[0] = loop.setInterval(() -> {
+                s.write(".");
+                if (++ticks[0] == 30) {
+                    t[0].clear();
+                    log.add("traffic stopped");
+                }
+            }, 25);
             s.resume();
         });
         server.listen(p, () -> {
             USocket c = new USocket(loop, p);
             c.resume();
-            c.setTimeout(100);
+            c.setTimeout(400);
             c.on("timeout", () -> {
                 log.add("timeout");
                 c.end();
