@@ -48,8 +48,8 @@ class TestNetAllowHalfOpen {
     /**
      * The accepted socket never reads (no listener, not resumed): it holds the client's
      * {@code "asd"} and EOF unread. Node's process exits anyway, since libuv counts a stream as
-     * active only while it reads or has a request pending; today's loop keeps every open socket
-     * alive, so {@code run()} does not return (issue 9, item 18).
+     * active only while it reads or has a request pending; {@code run()} returns the same way
+     * (decisions D21; pending-core until the core redesign, issue 9, item 18).
      */
     @Test
     void endWhileThePeerEnds() {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Port of node's test-net-bytes-stats.js, on a path instead of port 0: bytesRead/bytesWritten
  * over two connections of one socket. The second connection is {@code socket.connect()} on the
- * closed socket: node resets the socket and connects again; today's USocket does nothing
- * ({@code connecting()} stays true, no event ever; issue 9, item 20), so the loop never ends.
+ * closed socket: node resets the socket and connects again, and so does USocket (pending-core
+ * until the core redesign, issue 9, item 20).
  */
 class TestNetBytesStats {
     @RegisterExtension

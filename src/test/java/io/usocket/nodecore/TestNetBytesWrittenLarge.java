@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Port of node's test-net-bytes-written-large.js, on a path instead of port 0:
  * {@code bytesWritten} counts every byte {@code write()}/{@code end()} accepted, sent or still
- * queued. Today's USocket counts only the bytes the kernel took (node: 10,000,000 right after
- * {@code end(10 MB)}; issue 9, item 19), so each variant is tagged pending-core.
+ * queued (node: 10,000,000 right after {@code end(10 MB)}). Pending-core until the core
+ * redesign, which counted only the bytes the kernel took (issue 9, item 19).
  */
 class TestNetBytesWrittenLarge {
     @RegisterExtension

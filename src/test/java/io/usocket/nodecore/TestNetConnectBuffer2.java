@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * connecting is counted in {@code bytesWritten} once, in bytes, and sent after the connect.
  * {@code socket.pending} (node: {@code !_handle || connecting}) has no Java counterpart; its
  * checks while connecting are covered by {@code connecting()}, the ones in the write callback and
- * at close are left out. Node counts the queued bytes in {@code bytesWritten} at once; today's
- * USocket counts bytes only when the kernel takes them (issue 9, item 19): pending-core.
+ * at close are left out. Node counts the queued bytes in {@code bytesWritten} at once, and so
+ * does USocket (pending-core until the core redesign, issue 9, item 19).
  */
 class TestNetConnectBuffer2 {
     @RegisterExtension

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Port of node's test-net-connect-paused-connection.js, on a path instead of a port: a paused
  * client socket does not keep the process alive (libuv counts a stream as active only while it
- * reads or has a request pending), so node exits before the unref'd 1 s timer. Today's loop
- * keeps every open socket alive (issue 9, item 18): run() does not return.
+ * reads or has a request pending), so node exits before the unref'd 1 s timer; run() returns
+ * the same way (decisions D21; pending-core until the core redesign, issue 9, item 18).
  */
 class TestNetConnectPausedConnection {
     @RegisterExtension

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Port of node's test-net-listen-close-server.js, on a path: {@code close()} right after
- * {@code listen()} means {@code 'listening'} (and the listen callback) never comes. Today's
- * UServer still runs the listen callback (issue 9, item 21).
+ * {@code listen()} means {@code 'listening'} (and the listen callback) never comes (pending-core
+ * until the core redesign, issue 9, item 21).
  */
 class TestNetListenCloseServer {
     @RegisterExtension

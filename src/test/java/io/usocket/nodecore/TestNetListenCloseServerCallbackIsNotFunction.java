@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Port of node's test-net-listen-close-server-callback-is-not-function.js, on a path. Node's
  * {@code close('bad argument')} (a callback that is not a function is ignored) cannot be written
  * in Java, whose {@code close} takes a Runnable or nothing: {@code close()} is used. As in
- * {@link TestNetListenCloseServer}, the listen callback must not run, which today's UServer
- * does (issue 9, item 21).
+ * {@link TestNetListenCloseServer}, the listen callback must not run (pending-core until the
+ * core redesign, issue 9, item 21).
  */
 class TestNetListenCloseServerCallbackIsNotFunction {
     @RegisterExtension

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Port of node's test-net-reconnect.js, on a path: one socket connects 51 times, calling
- * {@code connect()} again from its {@code 'close'}. Node resets the closed socket and connects;
- * today's USocket ignores {@code connect()} on a destroyed socket (issue 9, item 20).
+ * {@code connect()} again from its {@code 'close'}. Node resets the closed socket and connects,
+ * and so does USocket (pending-core until the core redesign, issue 9, item 20).
  */
 class TestNetReconnect {
     @RegisterExtension

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Port of node's test-net-server-listen-handle.js, its pipe parts given as {@code {fd}} (the
  * {@code handle}/{@code _handle} forms pass node's internal wraps and the TCP parts bind ports:
  * no Java counterpart). Node binds a pipe handle without listening and passes its fd;
- * {@code listen({fd})} then listens on it. UServer only serves an fd that is already listening
- * and fails a bound one with EINVAL: those two cases are pending-core. An fd that is not a
- * socket fails with "listen EINVAL: invalid argument" in both.
+ * {@code listen({fd})} then listens on it, and so does UServer (those two cases were
+ * pending-core until the core redesign, which failed a bound fd with EINVAL). An fd that is not
+ * a socket fails with "listen EINVAL: invalid argument" in both.
  */
 class TestNetServerListenHandle {
     @RegisterExtension

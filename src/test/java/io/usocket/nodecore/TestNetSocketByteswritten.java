@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Port of node's test-net-socket-byteswritten.js, on a path: corked writes made while
- * connecting count in {@code bytesWritten} at once, in bytes (3 + 4). Today's USocket counts
- * bytes only when the kernel takes them, so it reports 0 before the connect (issue 9, item 19).
+ * connecting count in {@code bytesWritten} at once, in bytes (3 + 4) (pending-core until the
+ * core redesign, issue 9, item 19).
  */
 class TestNetSocketByteswritten {
     @RegisterExtension

@@ -23,8 +23,8 @@ class TestNetSocketCloseAfterEnd {
     /**
      * The client ends its side and never reads (no listener): it holds the server's
      * {@code "foo"} and FIN unread. Node exits once the server side closed (a stream that is not
-     * reading is not an active handle); today's loop keeps the client open and {@code run()}
-     * does not return (issue 9, item 18). Event traces otherwise match node 20's (checked).
+     * reading is not an active handle), and {@code run()} returns the same way (decisions D21;
+     * pending-core until the core redesign, issue 9, item 18). Event traces match node 20's (checked).
      */
     @Test
     void endBeforeClose() {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Port of node's test-net-socket-timeout.js, on a path. {@code setTimeout} takes a {@code long}
  * and a Runnable in Java: non-numeric, fractional, infinite and NaN delays and non-function
  * callbacks cannot be passed (null is the "no callback" form), so of node's argument checks
- * only -1 (ERR_OUT_OF_RANGE) and the valid delays 0, 1 and 1e6 remain. Today's USocket accepts
- * -1 (issue 9, item 22): that check is pending-core.
+ * only -1 (ERR_OUT_OF_RANGE) and the valid delays 0, 1 and 1e6 remain (the -1 check was
+ * pending-core until the core redesign, issue 9, item 22).
  */
 class TestNetSocketTimeout {
     @RegisterExtension

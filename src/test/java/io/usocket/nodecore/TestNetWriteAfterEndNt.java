@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Port of node's test-net-write-after-end-nt.js, on a path: a write after the peer's FIN ended
  * the socket fails on the next tick with EPIPE "This socket has been ended by the other party".
- * Today's USocket fails it with ERR_STREAM_WRITE_AFTER_END (issue 9, item 9).
+ * (Pending-core until the core redesign, which failed it with ERR_STREAM_WRITE_AFTER_END; issue 9, item 9.)
  */
 class TestNetWriteAfterEndNt {
     @RegisterExtension

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Port of node's test-pipe-abstract-socket.js: {@code readableAll}/{@code writableAll} with an
  * abstract name throw at once (node: ERR_INVALID_ARG_VALUE, with node's own typo "writableAllt").
- * Today's {@code UServer.listen} ignores the two options for an abstract name and listens.
+ * (Pending-core until the core redesign, whose {@code UServer.listen} ignored the two options for
+ * an abstract name and listened.)
  */
 class TestPipeAbstractSocket {
     @RegisterExtension
