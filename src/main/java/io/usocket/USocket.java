@@ -271,15 +271,30 @@ public class USocket extends EventEmitter implements AutoCloseable {
         loop.checkOpen();
         if (!destroyed && (fd >= 0 || connecting)) throw new InvalidStateException("ERR_SOCKET_CONNECTED", "The socket is already connected or connecting");
         // Node: connect() on a destroyed socket resets it (_undestroy) and connects again.
+        boolean fresh = !destroyed;
         if (destroyed) undestroy();
+        else if (loop.inEventLoop()) initSocketHandle();
         connecting = true;
         this.path = path;
         if (cb != null) once("connected", cb);
+        boolean resetOnLoop = fresh && !loop.inEventLoop();
         loop.onLoop(() -> {
+            // Called off the loop: the reset comes in the loop's order, after an end() posted before.
+            if (resetOnLoop) initSocketHandle();
             hasHandle = true;
             connector().start();
         });
         return this;
+    }
+
+    /**
+     * Node's {@code initSocketHandle}, which every connect() without a handle runs: its
+     * {@code _undestroy()} starts both sides' flags over, so an {@code end()} given before
+     * {@code connect()} is forgotten (node 20: a later write succeeds); buffered data stays.
+     */
+    private void initSocketHandle() {
+        writable.undestroy();
+        reader.undestroy();
     }
 
     /** Node's {@code _undestroy()}: a destroyed socket becomes a fresh one, ready to connect. */

@@ -434,4 +434,33 @@ class NodeLoopOrderTest {
         loop.run();
         assertTrue(c.destroyed());
     }
+
+    /**
+     * Item 23: end() before connect() was ever called is forgotten by connect() (net.js
+     * initSocketHandle runs _undestroy). node 20 (end(); then connect() on 'listening'; write in
+     * 'connect'): after end: ending true | connect: ending false | write= true | ready | cb null |
+     * s data A0 | s end
+     */
+    @Test
+    void item23ConnectForgetsAnEndGivenBeforeConnect() {
+        UServer server = new UServer(loop);
+        USocket c = new USocket(loop);
+        server.on("connection", (USocket s) -> {
+            s.on("data", (byte[] d) -> log.add("s data " + new String(d)));
+            s.on("end", () -> {
+                log.add("s end");
+                server.close();
+            });
+        });
+        c.on("connect", () -> {
+            log.add("connect");
+            log.add("write " + c.write(bytes("A0"), (Throwable e) -> log.add("cb " + e)));
+        });
+        c.on("ready", log.rec("ready"));
+        c.on("error", (Throwable e) -> log.add("error " + code(e)));
+        c.end();
+        server.listen(path(), () -> c.connect(path()));
+        loop.run();
+        assertEquals(List.of("connect", "write true", "ready", "cb null", "s data A0", "s end"), log.all());
+    }
 }

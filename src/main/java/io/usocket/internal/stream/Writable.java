@@ -362,6 +362,22 @@ public abstract class Writable<C extends Writable.Chunk> {
         }
     }
 
+    /**
+     * Node's {@code _undestroy()} for the writable side ({@code initSocketHandle} calls it on every
+     * connect without a handle): the end/final/finish flags start over; what is buffered stays.
+     */
+    public void undestroy() {
+        destroyed = false;
+        closeEmitted = false;
+        errored = null;
+        errorEmitted = false;
+        finalCalled = false;
+        prefinished = false;
+        ended = false;
+        ending = false;
+        finished = false;
+    }
+
     /** Node's {@code needFinish(state)}. */
     private boolean needFinish() {
         return ending && !destroyed && length == 0 && errored == null
