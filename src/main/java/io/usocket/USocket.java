@@ -294,7 +294,10 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     private void initSocketHandle() {
         writable.undestroy();
-        reader.undestroy();
+        // _undestroy also clears the readable side's reading flag, but a read() asked for before
+        // connect waits in net.js _read for 'connect': here that wait is the flag, so it stays.
+        reader.ended = false;
+        reader.endEmitted = false;
     }
 
     /** Node's {@code _undestroy()}: a destroyed socket becomes a fresh one, ready to connect. */
@@ -309,6 +312,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         writable = new SocketWritable(writable.highWaterMark);
         // Node's byte counts belong to the handle: a new connection counts from 0.
         writer.dispatched = 0;
+        writer.shut = false;
         connector = null;
     }
 
@@ -915,6 +919,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
         @Override
         protected Throwable streamDestroyed(String method) {
             return new USocketException("ERR_STREAM_DESTROYED", "Cannot call " + method + " after a stream was destroyed");
+        }
+
+        @Override
+        protected Throwable multipleCallback() {
+            return new USocketException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times");
         }
 
         @Override

@@ -463,4 +463,57 @@ class NodeLoopOrderTest {
         loop.run();
         assertEquals(List.of("connect", "write true", "ready", "cb null", "s data A0", "s end"), log.all());
     }
+
+    /**
+     * Item 24: end() while a shutdown is under way finishes synchronously (libuv's uv_shutdown gives
+     * UV_ENOTCONN, net.js _final calls back at once); the first shutdown's late callback is then
+     * ERR_MULTIPLE_CALLBACK, as in node. node 20 (end(); connect on 'listening'; end() again in
+     * 'ready'): connect | ready | prefinish | after second end | finish | error ERR_MULTIPLE_CALLBACK
+     */
+    @Test
+    void item24EndWhileShuttingDownFinishesAtOnce() {
+        UServer server = new UServer(loop);
+        USocket c = new USocket(loop, new SocketOptions().allowHalfOpen(true));
+        server.on("connection", (USocket s) -> {
+            s.resume();
+            s.on("end", () -> server.close());
+        });
+        for (String e : new String[] {"connect", "ready", "prefinish", "finish"}) c.on(e, log.rec(e));
+        c.on("ready", () -> {
+            c.end();
+            log.add("after second end");
+        });
+        c.on("error", (Throwable e) -> log.add("error " + code(e)));
+        c.end();
+        server.listen(path(), () -> c.connect(path()));
+        loop.run();
+        assertEquals(List.of("connect", "ready", "prefinish", "after second end", "finish", "error ERR_MULTIPLE_CALLBACK"), log.all());
+    }
+
+    /**
+     * Item 25: a 'readable' listener added before connect() was called reads once connected
+     * (net.js _read waits for 'connect'). node 20: readable | read C2 | readable | end
+     */
+    @Test
+    void item25ReadableListenerBeforeConnectReadsAfterConnect() {
+        UServer server = new UServer(loop);
+        USocket c = new USocket(loop);
+        server.on("connection", (USocket s) -> {
+            s.write(bytes("C2"));
+            s.end();
+        });
+        c.on("readable", () -> {
+            log.add("readable");
+            byte[] d;
+            while ((d = c.read()) != null) log.add("read " + new String(d));
+        });
+        c.on("end", () -> {
+            log.add("end");
+            server.close();
+        });
+        server.listen(path(), () -> c.connect(path()));
+        loop.run();
+        assertEquals(List.of("readable", "read C2", "readable", "end"), log.all());
+    }
+
 }
