@@ -375,7 +375,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
                 writer.onWritable();
                 publishedLength = writable.length;
             }
-            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable();
+            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
         } finally {
             // A listener that threw (its exception goes to the loop's handler) must not leave epoll
             // watching for the wrong things: the socket would hang or spin.
