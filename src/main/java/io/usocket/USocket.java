@@ -1166,12 +1166,15 @@ public class USocket extends EventEmitter implements AutoCloseable {
             releaseFd();
             reader.destroy();
             // libuv's uv_close: the close callback runs in this turn's closing phase.
+            // libuv's uv__finish_close: uv__stream_destroy runs the cancelled write's callback
+            // (and node's afterWrite then fails the writes buffered behind it) before the close
+            // callback: their callbacks come before 'close'.
             loop.closing(() -> {
-                emit("close", hadError);
                 if (inFlight != null) {
                     inFlight.accept(writable.errored != null ? writable.errored
                             : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
                 }
+                emit("close", hadError);
             });
             if (err != null) loop.nextTick(() -> emitErrorNT(err));
         } else {
