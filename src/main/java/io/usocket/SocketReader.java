@@ -27,6 +27,8 @@ final class SocketReader {
     int highWaterMark = 16 * 1024;
     Boolean flowing;
     boolean ended;
+    /** libuv's UV_HANDLE_READ_PARTIAL: this wakeup's last read was short (the queue looked empty). */
+    private boolean readPartial;
     boolean endEmitted;
     boolean needReadable;
     boolean emittedReadable;
@@ -72,10 +74,15 @@ final class SocketReader {
      * message that carries fds ends a recvmsg, so small fd messages would otherwise cost one
      * epoll_wait each.
      */
-    void onReadable() {
+    void onReadable(boolean hup) {
+        readPartial = false;
         for (int i = 0; i < READS_PER_WAKEUP && !socket.destroyed && wantsRead(); i++) {
-            if (!readOnce()) return;
+            if (!readOnce()) break;
         }
+        // libuv's uv__stream_io: EPOLLHUP after a short read in this same wakeup is EOF at once,
+        // without another read. The peer closed; a read now could give ECONNRESET (it left bytes
+        // unread), which node does not see here: its stream gets 'end'.
+        if (hup && readPartial && reading && wantsRead() && !socket.destroyed) onEof();
     }
 
     /** One recvmsg: its fds first (decisions D8), then its bytes, or EOF. False when nothing more is to be had now. */
@@ -113,7 +120,9 @@ final class SocketReader {
             return false;
         }
         // A short read without fds means the kernel's queue is (very likely) empty: skip the EAGAIN call.
-        return received != null || n == MsgIo.RECV_SIZE;
+        boolean more = received != null || n == MsgIo.RECV_SIZE;
+        readPartial = !more;
+        return more;
     }
 
     private void receiveFds(int[] received) {

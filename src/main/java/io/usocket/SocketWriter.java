@@ -49,6 +49,8 @@ final class SocketWriter {
     /** The kernel's send buffer is full: waiting for EPOLLOUT. */
     boolean blocked;
     private Runnable shutdownCb;
+    /** libuv's UV_HANDLE_SHUT: shutdown(SHUT_WR) was done on this connection. */
+    boolean shut;
     /** A throw from the user's write(): set while its first sendmsg may refuse unchecked fds. */
     private boolean userCall;
 
@@ -110,6 +112,12 @@ final class SocketWriter {
 
     /** libuv's {@code uv_shutdown}: {@code cb} runs once the write queue is empty (see the class comment). */
     void shutdown(Runnable cb) {
+        // libuv's uv_shutdown gives UV_ENOTCONN when the handle is shut or shutting, and net.js's
+        // _final then calls its callback at once: a second end() finishes synchronously.
+        if (shut || shutdownCb != null) {
+            cb.run();
+            return;
+        }
         shutdownCb = cb;
         // libuv's uv_shutdown: with nothing queued it is fed to the pending queue (uv__io_feed),
         // so it completes after this turn's poll; otherwise after the queue drains on EPOLLOUT.
@@ -123,6 +131,7 @@ final class SocketWriter {
             Runnable cb = shutdownCb;
             shutdownCb = null;
             LibC.INSTANCE.shutdown(socket.fd, Sys.SHUT_WR);
+            shut = true;
             cb.run();
             socket.updateInterest();
         }

@@ -271,15 +271,33 @@ public class USocket extends EventEmitter implements AutoCloseable {
         loop.checkOpen();
         if (!destroyed && (fd >= 0 || connecting)) throw new InvalidStateException("ERR_SOCKET_CONNECTED", "The socket is already connected or connecting");
         // Node: connect() on a destroyed socket resets it (_undestroy) and connects again.
+        boolean fresh = !destroyed;
         if (destroyed) undestroy();
+        else if (loop.inEventLoop()) initSocketHandle();
         connecting = true;
         this.path = path;
         if (cb != null) once("connected", cb);
+        boolean resetOnLoop = fresh && !loop.inEventLoop();
         loop.onLoop(() -> {
+            // Called off the loop: the reset comes in the loop's order, after an end() posted before.
+            if (resetOnLoop) initSocketHandle();
             hasHandle = true;
             connector().start();
         });
         return this;
+    }
+
+    /**
+     * Node's {@code initSocketHandle}, which every connect() without a handle runs: its
+     * {@code _undestroy()} starts both sides' flags over, so an {@code end()} given before
+     * {@code connect()} is forgotten (node 20: a later write succeeds); buffered data stays.
+     */
+    private void initSocketHandle() {
+        writable.undestroy();
+        // _undestroy also clears the readable side's reading flag, but a read() asked for before
+        // connect waits in net.js _read for 'connect': here that wait is the flag, so it stays.
+        reader.ended = false;
+        reader.endEmitted = false;
     }
 
     /** Node's {@code _undestroy()}: a destroyed socket becomes a fresh one, ready to connect. */
@@ -294,6 +312,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         writable = new SocketWritable(writable.highWaterMark);
         // Node's byte counts belong to the handle: a new connection counts from 0.
         writer.dispatched = 0;
+        writer.shut = false;
         connector = null;
     }
 
@@ -356,7 +375,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
                 writer.onWritable();
                 publishedLength = writable.length;
             }
-            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable();
+            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
         } finally {
             // A listener that threw (its exception goes to the loop's handler) must not leave epoll
             // watching for the wrong things: the socket would hang or spin.
@@ -903,6 +922,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
         }
 
         @Override
+        protected Throwable multipleCallback() {
+            return new USocketException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times");
+        }
+
+        @Override
         protected Throwable alreadyFinished(String method) {
             return new USocketException("ERR_STREAM_ALREADY_FINISHED", "Cannot call " + method + " after a stream was finished");
         }
@@ -1142,12 +1166,15 @@ public class USocket extends EventEmitter implements AutoCloseable {
             releaseFd();
             reader.destroy();
             // libuv's uv_close: the close callback runs in this turn's closing phase.
+            // libuv's uv__finish_close: uv__stream_destroy runs the cancelled write's callback
+            // (and node's afterWrite then fails the writes buffered behind it) before the close
+            // callback: their callbacks come before 'close'.
             loop.closing(() -> {
-                emit("close", hadError);
                 if (inFlight != null) {
                     inFlight.accept(writable.errored != null ? writable.errored
                             : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
                 }
+                emit("close", hadError);
             });
             if (err != null) loop.nextTick(() -> emitErrorNT(err));
         } else {

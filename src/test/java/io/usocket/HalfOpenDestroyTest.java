@@ -368,7 +368,9 @@ class HalfOpenDestroyTest {
             loop.setTimeout(() -> c.destroy(new RuntimeException("boom")), 20);
         });
         loop.run();
-        assertEquals(List.of("C error boom", "C close hadError=true", "C end cb boom"), log.all());
+        // node 20 calls queued writes back before 'close' (libuv's uv__stream_destroy runs before
+        // the close callback); differential seed 132: error | write-cb ERR_STREAM_WRITE_AFTER_END | close true
+        assertEquals(List.of("C error boom", "C end cb boom", "C close hadError=true"), log.all());
         int firstFailed = cbs.indexOf(cbs.stream().filter(l -> l.endsWith(" boom")).findFirst().orElse(null));
         assertTrue(firstFailed >= 0, "some writes were still queued: " + cbs);
         for (int i = 0; i < cbs.size(); i++) {
@@ -393,11 +395,13 @@ class HalfOpenDestroyTest {
             c.destroy();
         });
         loop.run();
+        // node 20: write returned false | write cb null | end cb ERR_STREAM_DESTROYED | close false
+        // (the write's null is docs/differences.md "A write pending in the kernel ... fails").
         assertEquals(List.of(
                 "C write returned false",
-                "C close hadError=false",
                 "C write cb ERR_STREAM_DESTROYED",
-                "C end cb ERR_STREAM_DESTROYED"), log.all());
+                "C end cb ERR_STREAM_DESTROYED",
+                "C close hadError=false"), log.all());
     }
 
     private static String describe(Throwable e) {

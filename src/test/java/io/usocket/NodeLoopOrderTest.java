@@ -1,5 +1,7 @@
 package io.usocket;
 
+import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.NativeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -433,5 +435,113 @@ class NodeLoopOrderTest {
         c.destroy();
         loop.run();
         assertTrue(c.destroyed());
+    }
+
+    /**
+     * Item 23: end() before connect() was ever called is forgotten by connect() (net.js
+     * initSocketHandle runs _undestroy). node 20 (end(); then connect() on 'listening'; write in
+     * 'connect'): after end: ending true | connect: ending false | write= true | ready | cb null |
+     * s data A0 | s end
+     */
+    @Test
+    void item23ConnectForgetsAnEndGivenBeforeConnect() {
+        UServer server = new UServer(loop);
+        USocket c = new USocket(loop);
+        server.on("connection", (USocket s) -> {
+            s.on("data", (byte[] d) -> log.add("s data " + new String(d)));
+            s.on("end", () -> {
+                log.add("s end");
+                server.close();
+            });
+        });
+        c.on("connect", () -> {
+            log.add("connect");
+            log.add("write " + c.write(bytes("A0"), (Throwable e) -> log.add("cb " + e)));
+        });
+        c.on("ready", log.rec("ready"));
+        c.on("error", (Throwable e) -> log.add("error " + code(e)));
+        c.end();
+        server.listen(path(), () -> c.connect(path()));
+        loop.run();
+        assertEquals(List.of("connect", "write true", "ready", "cb null", "s data A0", "s end"), log.all());
+    }
+
+    /**
+     * Item 24: end() while a shutdown is under way finishes synchronously (libuv's uv_shutdown gives
+     * UV_ENOTCONN, net.js _final calls back at once); the first shutdown's late callback is then
+     * ERR_MULTIPLE_CALLBACK, as in node. node 20 (end(); connect on 'listening'; end() again in
+     * 'ready'): connect | ready | prefinish | after second end | finish | error ERR_MULTIPLE_CALLBACK
+     */
+    @Test
+    void item24EndWhileShuttingDownFinishesAtOnce() {
+        UServer server = new UServer(loop);
+        USocket c = new USocket(loop, new SocketOptions().allowHalfOpen(true));
+        server.on("connection", (USocket s) -> {
+            s.resume();
+            s.on("end", () -> server.close());
+        });
+        for (String e : new String[] {"connect", "ready", "prefinish", "finish"}) c.on(e, log.rec(e));
+        c.on("ready", () -> {
+            c.end();
+            log.add("after second end");
+        });
+        c.on("error", (Throwable e) -> log.add("error " + code(e)));
+        c.end();
+        server.listen(path(), () -> c.connect(path()));
+        loop.run();
+        assertEquals(List.of("connect", "ready", "prefinish", "after second end", "finish", "error ERR_MULTIPLE_CALLBACK"), log.all());
+    }
+
+    /**
+     * Item 25: a 'readable' listener added before connect() was called reads once connected
+     * (net.js _read waits for 'connect'). node 20: readable | read C2 | readable | end
+     */
+    @Test
+    void item25ReadableListenerBeforeConnectReadsAfterConnect() {
+        UServer server = new UServer(loop);
+        USocket c = new USocket(loop);
+        server.on("connection", (USocket s) -> {
+            s.write(bytes("C2"));
+            s.end();
+        });
+        c.on("readable", () -> {
+            log.add("readable");
+            byte[] d;
+            while ((d = c.read()) != null) log.add("read " + new String(d));
+        });
+        c.on("end", () -> {
+            log.add("end");
+            server.close();
+        });
+        server.listen(path(), () -> c.connect(path()));
+        loop.run();
+        assertEquals(List.of("readable", "read C2", "readable", "end"), log.all());
+    }
+
+    /**
+     * Item 26: a peer that closes with our bytes unread gives 'end', not ECONNRESET, when its last
+     * bytes and the hang-up come in one wakeup: libuv's uv__stream_io turns EPOLLHUP after a short
+     * read into EOF without reading again (the next read would fail with ECONNRESET). node 20
+     * (differential seed 90: the server writes D3F5 and destroys with the client's bytes unread):
+     * data D3F5 | end | prefinish | finish | close false
+     */
+    @Test
+    void item26PeerClosedWithOurBytesUnreadEndsTheStream() {
+        int[] pair = SocketTestKit.socketPair();
+        int peer = pair[1];
+        USocket c = new USocket(loop, new SocketOptions().fd(pair[0]));
+        c.on("data", (byte[] d) -> log.add("data " + new String(d)));
+        c.on("end", log.rec("end"));
+        c.on("error", (Throwable e) -> log.add("error " + code(e)));
+        c.on("close", (Boolean h) -> log.add("close " + h));
+        c.write(bytes("C2"), (Throwable e) -> {
+            // C2 is in the peer's queue, unread: the peer answers and closes.
+            NativeBuffer b = new NativeBuffer(4);
+            b.buf.put(bytes("D3F5"));
+            assertEquals(4, LibC.INSTANCE.write(peer, b, 4));
+            LibC.INSTANCE.close(peer);
+        });
+        loop.run();
+        assertEquals(List.of("data D3F5", "end", "close false"), log.all());
     }
 }

@@ -210,7 +210,7 @@ public abstract class Writable<C extends Writable.Chunk> {
     /** Node's {@code onwrite(stream, er)}: the callback {@code _write}/{@code _writev} got. */
     private void onwrite(Throwable er) {
         if (!expectWriteCb) {
-            errorOrDestroy(new IllegalStateException("ERR_MULTIPLE_CALLBACK: Callback called multiple times"), false);
+            errorOrDestroy(multipleCallback(), false);
             return;
         }
         boolean wasSync = sync;
@@ -362,6 +362,27 @@ public abstract class Writable<C extends Writable.Chunk> {
         }
     }
 
+    /**
+     * Node's {@code _undestroy()} for the writable side ({@code initSocketHandle} calls it on every
+     * connect without a handle): the end/final/finish flags start over; what is buffered stays.
+     */
+    public void undestroy() {
+        destroyed = false;
+        closeEmitted = false;
+        errored = null;
+        errorEmitted = false;
+        finalCalled = false;
+        prefinished = false;
+        ended = false;
+        ending = false;
+        finished = false;
+    }
+
+    /** Node's {@code ERR_MULTIPLE_CALLBACK}: a write or final callback was called twice. */
+    protected Throwable multipleCallback() {
+        return new IllegalStateException("ERR_MULTIPLE_CALLBACK: Callback called multiple times");
+    }
+
     /** Node's {@code needFinish(state)}. */
     private boolean needFinish() {
         return ending && !destroyed && length == 0 && errored == null
@@ -370,7 +391,7 @@ public abstract class Writable<C extends Writable.Chunk> {
 
     private void onFinish(Throwable err) {
         if (prefinished) {
-            errorOrDestroy(err != null ? err : new IllegalStateException("ERR_MULTIPLE_CALLBACK: Callback called multiple times"), false);
+            errorOrDestroy(err != null ? err : multipleCallback(), false);
             return;
         }
         pendingcb--;
