@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Socket activation: {@code systemd-socket-activate} (or systemd with a .socket unit) binds the
@@ -90,9 +91,11 @@ public final class SocketActivationExample {
         // The activator reports on stderr ("Listening on ..."); the service's stdout is shared with ours.
         Process activator = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(socket)) {
             if (!activator.isAlive()) throw new IllegalStateException("systemd-socket-activate exited with " + activator.exitValue());
-            Thread.sleep(10);
+            if (System.nanoTime() > deadline) throw new IllegalStateException("systemd-socket-activate did not bind " + socket);
+            Thread.sleep(10); // an example has no Awaitility; a bounded poll of the file system
         }
         System.out.println("client: " + socket.getFileName() + " exists (bound by systemd-socket-activate); connecting wakes the service");
         EventLoop loop = EventLoop.create();

@@ -1,11 +1,10 @@
 package io.usocket.internal.sys;
 
-import java.util.Arrays;
-
 /**
- * The libc calls the rest of the library (and its tests) may make directly: calls on fds and
- * paths, and reads and writes bounded by a {@link NativeBuffer}. None takes a raw address, so
- * none can touch memory outside a buffer it was given. The raw binding ({@link Native}) stays in
+ * The libc calls the rest of the library (and its tests) may make directly: calls on fds, and
+ * reads and writes bounded by a {@link NativeBuffer}. None takes a raw address or raw path bytes
+ * (paths go through {@link UnixPaths}, the one encoder), so none can touch memory outside a
+ * buffer it was given. The raw binding ({@link Native}) stays in
  * this package. Every method returns what libc returns ({@code -1} on failure); read
  * {@link #errno()} right after, on the same thread.
  *
@@ -55,21 +54,6 @@ public final class LibC {
         return C.shutdown(fd, how);
     }
 
-    /** {@code open(path, flags, mode)}; {@code path} as {@link #cPath} makes it. */
-    public int open(byte[] path, int flags, int mode) {
-        return C.open(cString(path), flags, mode);
-    }
-
-    /** {@code chmod(path, mode)}; {@code path} as {@link #cPath} makes it. */
-    public int chmod(byte[] path, int mode) {
-        return C.chmod(cString(path), mode);
-    }
-
-    /** {@code unlink(path)}; {@code path} as {@link #cPath} makes it. */
-    public int unlink(byte[] path) {
-        return C.unlink(cString(path));
-    }
-
     /** {@code socket(domain, type, protocol)}. */
     public int socket(int domain, int type, int protocol) {
         return C.socket(domain, type, protocol);
@@ -113,23 +97,6 @@ public final class LibC {
         if (count < 0 || count > buf.size()) {
             throw new IndexOutOfBoundsException(count + " bytes do not fit a buffer of " + buf.size());
         }
-    }
-
-    /** A C string must end with its NUL, or libc would read past the array. */
-    private static byte[] cString(byte[] path) {
-        if (path.length == 0 || path[path.length - 1] != 0) {
-            throw new IllegalArgumentException("a C path must end with a NUL byte (use LibC.cPath)");
-        }
-        return path;
-    }
-
-    /**
-     * A file name as a NUL-terminated C string, encoded as Java encodes file names
-     * ({@code sun.jnu.encoding}).
-     */
-    public static byte[] cPath(String path) {
-        byte[] bytes = path.getBytes(PathCharset.CHARSET);
-        return Arrays.copyOf(bytes, bytes.length + 1);
     }
 
     /** errno of the last libc call made on this thread (native T13). */

@@ -34,7 +34,7 @@ final class Native {
         int dup3(int oldfd, int newfd, int flags);
         int fcntl(int fd, int cmd, int arg);
         int pipe2(long fds, int flags);
-        /** {@code path} as {@link LibC#cPath} makes it: jnr-ffi would encode a String with the default charset. */
+        /** {@code path} as {@link UnixPaths} makes it: jnr-ffi would encode a String with the default charset. */
         int open(@In byte[] path, int flags, int mode);
 
         int socket(int domain, int type, int protocol);
