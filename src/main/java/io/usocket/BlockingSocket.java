@@ -95,7 +95,12 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
         LoopThreads.checkMayBlock(loop, "BlockingSocket.connect");
         USocket socket = new USocket(loop);
         BlockingSocket view = of(socket);   // before connecting: nothing received can slip past it
-        LoopThreads.await(loop, Promises.connect(socket, path), "connect");
+        try {
+            LoopThreads.await(loop, Promises.connect(socket, path), "connect");
+        } catch (RuntimeException e) {
+            view.close(); // interrupted or failed: the socket is nobody's, so close it here
+            throw e;
+        }
         return view;
     }
 

@@ -77,7 +77,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * several threads before start() are serialized, none lost.
      */
     private volatile Thread thread;
-    private Consumer<Throwable> uncaughtHandler;
+    private volatile Consumer<Throwable> uncaughtHandler; // set from any thread, read by the loop
     private Throwable fatal;
     private volatile boolean closed;
     private boolean released;
@@ -234,7 +234,13 @@ public final class EventLoop implements Executor, AutoCloseable {
                 continue;
             }
             int ops = epoll.ops(i) & (h.pevents | Sys.EPOLLERR | Sys.EPOLLHUP);
-            if (ops != 0) invoke(() -> h.onIo(ops));
+            if (ops == 0) continue;
+            try { // invoke()'s body, inlined: no lambda per ready fd on the hot path
+                h.onIo(ops);
+            } catch (Throwable e) {
+                uncaught(e);
+            }
+            drainTicks();
         }
         runTasks();
     }
@@ -538,7 +544,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     public void close() {
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
-            execute(() -> closed = true);
+            try {
+                execute(() -> closed = true);
+            } catch (InvalidStateException alreadyClosing) {
+                // a second close() while the loop winds down: just wait for it (close is idempotent)
+            }
             try {
                 t.join();
             } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import io.usocket.internal.sys.Sys;
 import java.io.Closeable;
 import java.io.File;
 import io.usocket.internal.sys.UnixPaths;
+import io.usocket.internal.sys.UnixSockets;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -228,7 +229,7 @@ public final class Fds {
      * @param fd an open descriptor
      */
     public static boolean isOpen(int fd) {
-        return fd >= 0 && LIBC.fcntl(fd, Sys.F_GETFD, 0) >= 0;
+        return UnixSockets.isOpen(fd);
     }
 
     /**
@@ -528,9 +529,8 @@ public final class Fds {
      * is untouched.
      */
     private static <T extends Closeable> T adopt(int fd, boolean write, Opener<T> opener, FdOf<T> fdOf) {
-        NativeBuffer b = new NativeBuffer(8);
-        if (LIBC.pipe2(b, Sys.O_CLOEXEC) < 0) throw USocketException.system(LibC.errno(), "pipe", null);
-        int r = b.buf.getInt(0), w = b.buf.getInt(4);
+        int[] p = pipe();
+        int r = p[0], w = p[1];
         T object = null;
         try {
             String pipe = link(r);

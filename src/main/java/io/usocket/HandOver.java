@@ -117,6 +117,9 @@ public final class HandOver extends EventEmitter {
     }
 
     private void onTaker(USocket s) {
+        // A taker that resets or goes away must not throw an unhandled 'error' into the loop that
+        // serves production traffic; its 'close' says what happened.
+        s.on("error", (USocketException e) -> { });
         if (taker != null || handedOver) {
             s.end("refused: a hand-over is under way\n");
             return;
@@ -139,7 +142,6 @@ public final class HandOver extends EventEmitter {
             in.append(new String(d, StandardCharsets.US_ASCII));
             if (taker == s && in.indexOf(ACCEPTING + "\n") >= 0) handedOver(s);
         });
-        s.on("error", (USocketException e) -> { }); // 'close' follows: the taker failed, abort below
         s.on("close", () -> {
             if (taker == s) aborted();
         });

@@ -154,7 +154,7 @@ final class MessageInbox {
                 bytes -= m.data().length;
                 if (paused && !resumePosted && bytes <= maxBytes / 2) {
                     resumePosted = true;
-                    socket.loop.execute(this::resumeIfDrained);
+                    socket.loop.onLoop(this::resumeIfDrained); // nothing to resume on a closed loop
                 }
                 return m;
             }

@@ -276,7 +276,13 @@ public class UServer extends EventEmitter implements AutoCloseable {
             PeerCredentials creds = PeerCredentials.of(cfd);
             PeerVerifier verifier = peerVerifier;
             if (verifier != null && !verifier.admit(this, cfd, creds)) return;
-            USocket socket = new USocket(loop, cfd, this, connectionOptions);
+            USocket socket;
+            try {
+                socket = new USocket(loop, cfd, this, connectionOptions);
+            } catch (RuntimeException e) {
+                UnixSockets.close(cfd); // nobody owns it yet: never leak an accepted descriptor
+                throw e;
+            }
             socket.peerCredentials = creds;
             connections.add(socket);
             emit("connection", socket);

@@ -78,10 +78,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** {@code 'close'}: the socket is closed; the payload is {@code hadError}. Node: {@code socket.on('close', (hadError) => ...)}. */
     public static final Event<Boolean> CLOSE = Event.of(USocket.class, "CLOSE", "close", Boolean.class, false);
     final EventLoop loop;
-    SocketReader reader = new SocketReader(this);
+    final SocketReader reader = new SocketReader(this);
     final SocketWriter writer = new SocketWriter(this);
     /** Node's WritableState and its functions. */
     SocketWritable writable;
+    /** The writable high-water mark, final so that write() may read it from any thread. */
+    private final long writableHighWaterMark;
     private final IoHandle io;
     /** fd-only writes waiting for the next bytes to carry them (decisions D10). */
     private List<WriteRequest> fdsWaiting;
@@ -209,7 +211,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
         reader.highWaterMark = options.readableHighWaterMark;
         reader.maxPendingFds = options.maxPendingFds;
         reader.maxPendingBytes = options.maxPendingBytes;
-        writable = new SocketWritable(options.writableHighWaterMark);
+        writableHighWaterMark = options.writableHighWaterMark;
+        writable = new SocketWritable(writableHighWaterMark);
         if (options.fd >= 0) {
             adopt(options.fd);
         } else if (options.path != null) {
@@ -309,7 +312,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         pendingData = false;
         writeAfterFin = false;
         reader.undestroy();
-        writable = new SocketWritable(writable.highWaterMark);
+        writable = new SocketWritable(writableHighWaterMark);
         // Node's byte counts belong to the handle: a new connection counts from 0.
         writer.dispatched = 0;
         writer.shut = false;
@@ -519,7 +522,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return this socket
      */
     public USocket setEncoding(String encoding) {
-        reader.decoder = new StringDecoder(encoding);
+        StringDecoder decoder = new StringDecoder(encoding); // a bad name throws here, in the caller
+        loop.onLoop(() -> reader.decoder = decoder);           // the decoder is the loop's state
         return this;
     }
 
@@ -727,9 +731,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
             if (!unchecked) checkOpenFds(fds);
         }
         if (loop.isLoopThread()) return writeOnLoop(data, fds, cb, unchecked, true);
-        boolean[] result = new boolean[1];
-        // No thread runs the loop: act here, serialized with other set-up calls (decisions D20).
-        if (loop.runHere(() -> result[0] = writeOnLoop(data, fds, cb, false, true))) return result[0];
+        if (loop.inEventLoop()) { // not the loop's thread, so: no thread runs the loop yet
+            boolean[] result = new boolean[1];
+            // Act here, serialized with other set-up calls (decisions D20).
+            if (loop.runHere(() -> result[0] = writeOnLoop(data, fds, cb, false, true))) return result[0];
+        }
         // Another thread: checked with the arguments and the kernel only; the loop does the rest.
         handedOver.addAndGet(data.length);
         loop.onLoop(() -> {
@@ -737,7 +743,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             writeOnLoop(data, fds, cb, false, false);
             publishedLength = writable.length;
         });
-        return handedOver.get() + publishedLength < writable.highWaterMark;
+        return handedOver.get() + publishedLength < writableHighWaterMark;
     }
 
     /** The write as Node's {@code Writable.write} (or net's writeAfterFIN), with usocket's fd-only writes. */
@@ -1150,7 +1156,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         if (fdsWaiting != null) {
             List<WriteRequest> failed = fdsWaiting;
             fdsWaiting = null;
-            Throwable e = writable.errored != null ? writable.errored : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+            Throwable e = writable.errored != null ? writable.errored : writable.streamDestroyed("write");
             for (WriteRequest r : failed) r.complete(e);
         }
     }
@@ -1172,7 +1178,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             loop.closing(() -> {
                 if (inFlight != null) {
                     inFlight.accept(writable.errored != null ? writable.errored
-                            : new USocketException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
+                            : writable.streamDestroyed("write"));
                 }
                 emit("close", hadError);
             });

@@ -64,11 +64,6 @@ public final class LibC {
         return C.bind(fd, addr.address(), addr.length());
     }
 
-    /** {@code listen(fd, backlog)}. */
-    public int listen(int fd, int backlog) {
-        return C.listen(fd, backlog);
-    }
-
     /** {@code socketpair(domain, type, protocol, fds)}: the two fds land in {@code fds} at 0 and 4. */
     public int socketpair(int domain, int type, int protocol, NativeBuffer fds) {
         check(fds, 8);
