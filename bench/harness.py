@@ -10,7 +10,7 @@ harness goes on.
 
 Usually started by ``bench/run``; it can be run on its own once everything is built:
 
-    python3 bench/harness.py [--quick] [--runs N] [--contenders c,jdk,usocket] \
+    python3 bench/harness.py [--quick | --short] [--runs N] [--contenders c,jdk,usocket] \
         [--workloads W1,W3] [--markdown BENCHMARKS.md]
 """
 import argparse
@@ -39,7 +39,7 @@ EXTRA_CLASSPATH = ["/usr/share/java/junixsocket-common.jar"]
 
 CONTENDERS = ["c", "jdk", "usocket", "netty", "junixsocket", "npm"]
 JAVA_CONTENDERS = {"jdk", "usocket", "netty", "junixsocket"}
-WORKLOADS = ["W1", "W2", "W2w", "W3", "W4", "W5"]
+WORKLOADS = ["W1", "W2", "W2w", "W3", "W4", "W5", "W6"]
 
 # workload: (title, unit shown, which role prints, higher is better, full param, quick param)
 SPEC = {
@@ -49,7 +49,13 @@ SPEC = {
     "W3": ("W3 ping-pong", "µs/rt", "client", False, 200_000, 10_000),
     "W4": ("W4 connect", "conn/s", "client", True, 40_000, 2_000),
     "W5": ("W5 idle memory", "B/conn heap+native", "server", False, 10_000, 1_000),
+    # W6's param is not a size: the harness passes its CLOCK_MONOTONIC reading (ns) taken just
+    # before it starts the server process (see one_run).
+    "W6": ("W6 cold start", "ms", "client", False, 0, 0),
 }
+# Short-run mode (--short): no warm-up share (BENCH_SHORT=1 in the contenders' environment: the
+# clock starts after the first unit of work) and W1 sends 1 GiB; the other params stay full.
+SHORT_PARAMS = {"W1": 1 << 30}
 
 BEGIN = "<!-- bench:table:begin (bench/run rewrites this block) -->"
 END = "<!-- bench:table:end -->"
@@ -108,9 +114,16 @@ def kill(proc):
         proc.wait()
 
 
-def one_run(contender, workload, param, timeout, workdir):
+def one_run(contender, workload, param, timeout, workdir, short=False):
     """Runs one server/client pair; returns the RESULT value string ('n/a' allowed) or raises RunError."""
     cmd = command(contender, workload)
+    env = dict(os.environ)
+    env.pop("BENCH_SHORT", None)
+    if short:
+        env["BENCH_SHORT"] = "1"
+    # W6 polls for the socket path every millisecond (it is part of what W6 measures); the
+    # steady-state workloads start their clocks later and poll every 5 ms.
+    poll = 0.001 if workload == "W6" else 0.005
     path = os.path.join(workdir, "s.sock")
     if os.path.lexists(path):
         os.unlink(path)
@@ -122,11 +135,15 @@ def one_run(contender, workload, param, timeout, workdir):
     def start(role):
         with open(files[role, "out"], "w") as out, open(files[role, "err"], "w") as err:
             return subprocess.Popen(cmd + [role, workload, path, str(param)], stdout=out, stderr=err,
-                                    cwd=ROOT, start_new_session=True)
+                                    cwd=ROOT, start_new_session=True, env=env)
 
     server = client = None
     deadline = time.monotonic() + timeout
     try:
+        if workload == "W6":
+            # W6: the clock starts now, just before the server process is started; the client
+            # reports CLOCK_MONOTONIC - param when it holds the server's first message.
+            param = time.monotonic_ns()
         server = start("server")
         while not os.path.exists(path):
             if server.poll() is not None:
@@ -136,7 +153,7 @@ def one_run(contender, workload, param, timeout, workdir):
                 raise RunError("server exited (%s) before listening\n%s" % (server.returncode, tail(files["server", "err"])))
             if time.monotonic() > deadline:
                 raise RunError("server did not listen within %ds" % timeout)
-            time.sleep(0.005)
+            time.sleep(poll)
         client = start("client")
         # Wait for both; a role that fails ends the run at once (its peer may wait forever).
         while True:
@@ -292,6 +309,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     ap.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
+    ap.add_argument("--short", action="store_true", default=os.environ.get("BENCH_SHORT_RUN", "") not in ("", "0"),
+                    help="short-run mode: no warm-up share, W1 1 GiB (bench/PROTOCOL.md)")
     ap.add_argument("--contenders", default=os.environ.get("BENCH_CONTENDERS", ",".join(CONTENDERS)))
     ap.add_argument("--workloads", default=os.environ.get("BENCH_WORKLOADS", ",".join(WORKLOADS)))
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("BENCH_TIMEOUT", "0")),
@@ -313,9 +332,12 @@ def main():
         if w not in SPEC:
             sys.exit("unknown workload %s (known: %s)" % (w, ", ".join(WORKLOADS)))
     timeout = args.timeout or (20 if args.quick else 90)
-    params = {w: SPEC[w][5] if args.quick else SPEC[w][4] for w in workloads}
+    if args.quick and args.short:
+        sys.exit("--quick and --short exclude each other")
+    params = {w: SPEC[w][5] if args.quick else SHORT_PARAMS.get(w, SPEC[w][4]) if args.short else SPEC[w][4]
+              for w in workloads}
     # By default only a full run of every workload rewrites BENCHMARKS.md's table.
-    default_md = None if args.quick or set(workloads) != set(WORKLOADS) else os.path.join(ROOT, "BENCHMARKS.md")
+    default_md = None if args.quick or args.short or set(workloads) != set(WORKLOADS) else os.path.join(ROOT, "BENCHMARKS.md")
     markdown = args.markdown if args.markdown is not None else default_md
 
     os.makedirs(os.path.dirname(args.log), exist_ok=True)
@@ -344,7 +366,7 @@ def main():
                         continue
                     t0 = time.monotonic()
                     try:
-                        value = one_run(c, w, params[w], timeout, workdir)
+                        value = one_run(c, w, params[w], timeout, workdir, args.short)
                         note = ""
                     except RunError as e:
                         value = "err"
@@ -366,8 +388,8 @@ def main():
     text = render(table, {c: results[c] for c in active}, workloads, args.runs)
     m = machine()
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    mode = "quick (smoke test)" if args.quick else "full"
-    params_text = ", ".join("%s=%s" % (w, "{:,}".format(params[w])) for w in workloads)
+    mode = "quick (smoke test)" if args.quick else "short (no warm-up share)" if args.short else "full"
+    params_text = ", ".join("%s=%s" % (w, "{:,}".format(params[w])) for w in workloads if w != "W6")
     log("", logfile)
     log(text, logfile)
     log("", logfile)
@@ -375,7 +397,8 @@ def main():
         % (args.runs, mode, params_text, elapsed, load_text), logfile)
 
     with open(os.path.join(BENCH, "target", "results.json"), "w") as f:
-        json.dump({"machine": m, "when": when, "loadavg": [load_before, load_after], "runs": args.runs, "quick": args.quick, "params": params,
+        json.dump({"machine": m, "when": when, "loadavg": [load_before, load_after], "runs": args.runs, "quick": args.quick,
+                   "short": args.short, "params": params,
                    "results": results}, f, indent=1)
 
     if markdown:
@@ -387,7 +410,7 @@ def main():
             % (m["nproc"], m["cpu"], m["kernel"], " / ".join(m["java"][:1] + m["java"][1:2]), m["node"], load_text),
             "",
             "Params: %s. In parentheses: the median over runs of the figure divided by C's figure of the same run "
-            "(↑ higher is better for W1, W2, W2w, W4; ↓ lower is better for W3 and W5). "
+            "(↑ higher is better for W1, W2, W2w, W4; ↓ lower is better for W3, W5 and W6). "
             "`n/a`: the contender cannot do the workload; `err`: every run failed; `[k/N err]`: k runs failed, "
             "the median is of the others; `not run` / `missing`: not selected / program not built." % params_text,
             "",

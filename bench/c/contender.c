@@ -3,7 +3,7 @@
  * sendmsg/recvmsg over an AF_UNIX stream socket, one thread per role. It is the yardstick
  * every other contender's figure is divided by.
  *
- *   contender <server|client> <W1|W2|W2w|W3|W4|W5> <socket-path> [param]
+ *   contender <server|client> <W1|W2|W2w|W3|W4|W5|W6> <socket-path> [param]
  *
  * Build: gcc -O2 -o contender contender.c
  */
@@ -38,9 +38,12 @@ static double now_s(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The warm-up share of a workload's work (bench/PROTOCOL.md): a quarter, at least 1. The clock
-   starts once it is done, and the figure counts only the work done after that. */
+/* The warm-up share of a workload's work (bench/PROTOCOL.md): a quarter, at least 1 (just 1 in
+   short-run mode, BENCH_SHORT=1). The clock starts once it is done, and the figure counts only
+   the work done after that. */
 static long long warmup(long long work) {
+    const char *s = getenv("BENCH_SHORT");
+    if (s && strcmp(s, "1") == 0) return 1;
     return work / 4 > 0 ? work / 4 : 1;
 }
 
@@ -380,6 +383,38 @@ static void w4_client(const char *path, long long n) {
     resultf((n - warm) / t, "conn/s");
 }
 
+/* ---- W6: cold start ---- */
+
+#define W6_MESSAGE 64
+
+static void w6_server(const char *path) {
+    int lfd = listen_on(path);
+    int fd = accept_one(lfd);
+    char buf[W6_MESSAGE];
+    memset(buf, 0, sizeof buf);
+    write_all(fd, buf, sizeof buf);
+    for (;;) { /* until the client's EOF */
+        ssize_t k = recv(fd, buf, sizeof buf, 0);
+        if (k == 0 || (k < 0 && errno != EINTR)) break;
+    }
+    close(fd);
+    close(lfd);
+}
+
+/* t0: the harness's CLOCK_MONOTONIC reading (ns) taken just before it started the server. */
+static void w6_client(const char *path, long long t0) {
+    int fd = connect_to(path);
+    char buf[W6_MESSAGE];
+    if (!read_full(fd, buf, sizeof buf)) {
+        errno = EPIPE;
+        die("no first message");
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    resultf(((double)ts.tv_sec * 1e9 + ts.tv_nsec - (double)t0) / 1e6, "ms");
+    close(fd);
+}
+
 /* ---- W5: idle memory ---- */
 
 static void w5_server(const char *path, long long n) {
@@ -406,7 +441,7 @@ static void w5_client(const char *path, long long n) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s <server|client> <W1|W2|W2w|W3|W4|W5> <socket-path> [param]\n", argv[0]);
+        fprintf(stderr, "usage: %s <server|client> <W1|W2|W2w|W3|W4|W5|W6> <socket-path> [param]\n", argv[0]);
         return 2;
     }
     const char *role = argv[1], *path = argv[3];
@@ -428,6 +463,8 @@ int main(int argc, char **argv) {
         if (server) w4_server(path, param > 0 ? param : 40000); else w4_client(path, param > 0 ? param : 40000);
     } else if (strcmp(workload, "W5") == 0) {
         if (server) w5_server(path, param > 0 ? param : 10000); else w5_client(path, param > 0 ? param : 10000);
+    } else if (strcmp(workload, "W6") == 0) {
+        if (server) w6_server(path); else w6_client(path, param);
     } else {
         printf("RESULT %s n/a -\n", workload);
     }

@@ -2,7 +2,7 @@
 // The 'npm' contender of the side-by-side benchmarks (bench/PROTOCOL.md): the original npm
 // package usocket 1.1.0 (UServer / USocket) on node 20, one process (one JS thread) per role.
 //
-//   node bench/node/contender.js <server|client> <W1|W2|W2w|W3|W4|W5> <socket-path> [param]
+//   node bench/node/contender.js <server|client> <W1|W2|W2w|W3|W4|W5|W6> <socket-path> [param]
 //
 // Install once: cd bench/node && npm_config_nodedir=/usr npm ci
 //
@@ -23,7 +23,8 @@ const v8 = require('v8');
 const vm = require('vm');
 const usocket = require('usocket');
 
-const DEFAULTS = { W1: 2 ** 33, W2: 600000, W2w: 600000, W3: 200000, W4: 40000, W5: 10000 };
+const DEFAULTS = { W1: 2 ** 33, W2: 600000, W2w: 600000, W3: 200000, W4: 40000, W5: 10000, W6: 0 };
+const W6_MESSAGE = 64;
 const CHUNK = 64 * 1024;
 const WINDOW = 128;
 const ACK_EVERY = 64;
@@ -32,14 +33,14 @@ const BACKLOG = 4096;
 
 const [role, workload, sockPath, paramArg] = process.argv.slice(2);
 if (!sockPath || (role !== 'server' && role !== 'client')) {
-  console.error('usage: contender.js <server|client> <W1|W2|W2w|W3|W4|W5> <socket-path> [param]');
+  console.error('usage: contender.js <server|client> <W1|W2|W2w|W3|W4|W5|W6> <socket-path> [param]');
   process.exit(2);
 }
 const n = paramArg !== undefined ? Number(paramArg) : DEFAULTS[workload];
 // The warm-up share (bench/PROTOCOL.md): the clock starts once a quarter of the work (W1 bytes
 // received, W2/W2w messages received, W3 round trips, W4 connections) is done, and the figure
-// counts only the rest.
-const WARM = Math.max(1, Math.floor(n / 4));
+// counts only the rest. In short-run mode (BENCH_SHORT=1) the share is 1.
+const WARM = process.env.BENCH_SHORT === '1' ? 1 : Math.max(1, Math.floor(n / 4));
 
 function result(value, unit) {
   process.stdout.write(`RESULT ${workload} ${value} ${unit}\n`);
@@ -297,6 +298,33 @@ function idleClient() {
   connectRetrying(add);
 }
 
+// ---- W6: cold start ----
+
+function coldServer() {
+  const server = listen((s) => {
+    server.close();
+    s.on('data', () => {});
+    s.end(Buffer.alloc(W6_MESSAGE));
+  });
+}
+
+// n: the harness's CLOCK_MONOTONIC reading (ns) taken just before it started the server;
+// process.hrtime reads the same clock.
+function coldClient() {
+  const t0 = BigInt(paramArg || '0');
+  connectRetrying((s) => {
+    let got = 0;
+    s.on('data', (d) => {
+      const before = got;
+      got += d.length;
+      if (before < W6_MESSAGE && got >= W6_MESSAGE) {
+        resultf(Number(now() - t0) / 1e6, 'ms');
+        s.end();
+      }
+    });
+  });
+}
+
 const roles = {
   W1: [streamServer, streamClient],
   W2: [fdServer, fdClient],
@@ -304,6 +332,7 @@ const roles = {
   W3: [echoServer, pingClient],
   W4: [connectServer, connectClient],
   W5: [idleServer, idleClient],
+  W6: [coldServer, coldClient],
 };
 if (!roles[workload]) {
   result('n/a', '-');

@@ -27,6 +27,7 @@ final class JdkContender implements Main.Contender {
             case "W3": echoServer(path); break;
             case "W4": connectServer(path, n); break;
             case "W5": idleServer(path, n); break;
+            case "W6": coldServer(path); break;
             default: Main.notApplicable(workload);
         }
     }
@@ -38,6 +39,7 @@ final class JdkContender implements Main.Contender {
             case "W3": pingClient(path, n); break;
             case "W4": connectClient(path, n); break;
             case "W5": idleClient(path, n); break;
+            case "W6": coldClient(path, n); break;
             default: Main.notApplicable(workload);
         }
     }
@@ -69,6 +71,29 @@ final class JdkContender implements Main.Contender {
 
     private static void writeFully(SocketChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
+    }
+
+    // ---- W6 ----
+
+    /** Accepts one connection, writes the first message, waits for the client's EOF. */
+    private static void coldServer(String path) throws IOException {
+        try (ServerSocketChannel server = listen(path); SocketChannel ch = server.accept()) {
+            ByteBuffer b = ByteBuffer.allocate(Main.W6_MESSAGE);
+            writeFully(ch, b);
+            b.clear();
+            while (ch.read(b) >= 0) b.clear();
+        }
+    }
+
+    /** Connects, reads the server's first message, prints the time since the harness started the server. */
+    private static void coldClient(String path, long t0) throws IOException, InterruptedException {
+        try (SocketChannel ch = connect(path)) {
+            ByteBuffer b = ByteBuffer.allocate(Main.W6_MESSAGE);
+            while (b.hasRemaining()) {
+                if (ch.read(b) < 0) throw new EOFException("server closed before its first message");
+            }
+            Main.coldStart("W6", t0);
+        }
     }
 
     // ---- W1 ----

@@ -12,7 +12,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar io.usocket.bench.contenders.Main \
- *      &lt;contender&gt; &lt;server|client&gt; &lt;W1|W2|W2w|W3|W4|W5&gt; &lt;socket-path&gt; [param]
+ *      &lt;contender&gt; &lt;server|client&gt; &lt;W1|W2|W2w|W3|W4|W5|W6&gt; &lt;socket-path&gt; [param]
  * </pre>
  *
  * A contender implements {@link Contender}; {@link #contender(String)} maps its name to it. The
@@ -36,6 +36,13 @@ public final class Main {
     public static final long W4_CONNECTIONS = 40_000;
     /** W5: idle connections. */
     public static final long W5_CONNECTIONS = 10_000;
+    /** W6: the size of the first message, which the server writes as soon as it accepts. */
+    public static final int W6_MESSAGE = 64;
+    /**
+     * Short-run mode (bench/PROTOCOL.md, {@code bench/run --short}, environment
+     * {@code BENCH_SHORT=1}): no warm-up share, the clock starts after the first unit of work.
+     */
+    public static final boolean SHORT = "1".equals(System.getenv("BENCH_SHORT"));
 
     /** One contender: both roles of every workload (print {@link #notApplicable} for those it cannot do). */
     public interface Contender {
@@ -65,7 +72,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length < 4) {
-            System.err.println("usage: Main <contender> <server|client> <W1|W2|W2w|W3|W4|W5> <socket-path> [param]");
+            System.err.println("usage: Main <contender> <server|client> <W1|W2|W2w|W3|W4|W5|W6> <socket-path> [param]");
             System.exit(2);
         }
         String name = args[0];
@@ -108,6 +115,7 @@ public final class Main {
             case "W3": return W3_ROUND_TRIPS;
             case "W4": return W4_CONNECTIONS;
             case "W5": return W5_CONNECTIONS;
+            case "W6": return 0;
             default: return -1;
         }
     }
@@ -125,10 +133,11 @@ public final class Main {
 
     /**
      * The protocol's warm-up share of {@code work} (W1 bytes received, W2/W2w messages received,
-     * W3 round trips, W4 connections): a quarter, at least 1. The clock starts once it is done.
+     * W3 round trips, W4 connections): a quarter, at least 1 (in short-run mode, {@link #SHORT},
+     * just 1). The clock starts once it is done.
      */
     public static long warmup(long work) {
-        return Math.max(1, work / 4);
+        return SHORT ? 1 : Math.max(1, work / 4);
     }
 
     /**
@@ -191,6 +200,15 @@ public final class Main {
     /** W4: connections per second. */
     public static void connectRate(String workload, long connections, long nanos) {
         result(workload, connections / (nanos / 1e9), "conn/s");
+    }
+
+    /**
+     * W6: milliseconds from {@code t0} (the harness's {@code CLOCK_MONOTONIC} reading, in ns,
+     * taken just before it started the server process; {@link System#nanoTime()} reads the
+     * same clock on Linux) to now, when the client holds the server's first message.
+     */
+    public static void coldStart(String workload, long t0) {
+        result(workload, (System.nanoTime() - t0) / 1e6, "ms");
     }
 
     /** {@code RESULT <workload> n/a -}: this contender cannot do the workload. */

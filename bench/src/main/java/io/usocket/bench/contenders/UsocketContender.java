@@ -33,6 +33,7 @@ final class UsocketContender implements Main.Contender {
             case "W3": echoServer(server); break;
             case "W4": connectServer(server, n); break;
             case "W5": idleServer(server, n); break;
+            case "W6": coldServer(server); break;
             default:
                 Main.notApplicable(workload);
                 return;
@@ -50,6 +51,7 @@ final class UsocketContender implements Main.Contender {
             case "W3": pingClient(path, n); break;
             case "W4": connectClient(path, n); break;
             case "W5": idleClient(path, n); break;
+            case "W6": coldClient(path, n); break;
             default:
                 Main.notApplicable(workload);
                 return;
@@ -79,6 +81,31 @@ final class UsocketContender implements Main.Contender {
         s.connect(path, () -> {
             s.off("error", retry);
             then.accept(s);
+        });
+    }
+
+    // ---- W6: cold start ----
+
+    /** Accepts one connection, writes the first message, ends when the client does. */
+    private void coldServer(UServer server) {
+        server.on("connection", (USocket s) -> {
+            server.close();
+            s.on("data", (byte[] chunk) -> { });
+            s.end(new byte[Main.W6_MESSAGE]);
+        });
+    }
+
+    /** Connects, reads the server's first message, prints the time since the harness started the server. */
+    private void coldClient(String path, long t0) {
+        connect(path, s -> {
+            int[] got = {0};
+            s.on("data", (byte[] chunk) -> {
+                got[0] += chunk.length;
+                if (got[0] >= Main.W6_MESSAGE && got[0] - chunk.length < Main.W6_MESSAGE) {
+                    Main.coldStart("W6", t0);
+                    s.end();
+                }
+            });
         });
     }
 
