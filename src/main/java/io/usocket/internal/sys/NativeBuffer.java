@@ -15,7 +15,7 @@ public final class NativeBuffer {
 
     public NativeBuffer(int size) {
         this.buf = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
-        this.address = jnr.ffi.Pointer.wrap(Native.RUNTIME, buf).address();
+        this.address = Native.address(buf);
     }
 
     public int size() {

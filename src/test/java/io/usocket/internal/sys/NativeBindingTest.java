@@ -10,15 +10,19 @@ import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The raw libc binding is out of reach of other packages (docs/modules.md): its interface is
- * public only for jnr-ffi, inside a package-private class, and what other packages get,
+ * The raw libc binding is out of reach of other packages (docs/modules.md): it is a
+ * package-private class nested in a package-private class, and what other packages get,
  * {@link LibC}, takes no address.
  */
 class NativeBindingTest {
     @Test
     void rawBindingIsNestedInAPackagePrivateClass() {
         assertFalse(Modifier.isPublic(Native.class.getModifiers()), "Native is package-private");
-        assertTrue(Modifier.isPublic(Native.Calls.class.getModifiers()), "jnr-ffi implements it from another class loader");
+        assertFalse(Modifier.isPublic(Native.Calls.class.getModifiers()), "Native.Calls is package-private");
+        assertFalse(Modifier.isProtected(Native.Calls.class.getModifiers()), "Native.Calls is package-private");
+        for (Method m : Native.Calls.class.getDeclaredMethods()) {
+            assertFalse(Modifier.isPublic(m.getModifiers()), m + " is public");
+        }
         assertTrue(Native.Calls.class.isInstance(Native.LIBC));
     }
 
