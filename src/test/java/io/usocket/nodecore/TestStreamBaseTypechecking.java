@@ -40,11 +40,16 @@ class TestStreamBaseTypechecking {
         server.listen(path, common.mustCall(() -> {
             USocket[] client = new USocket[1];
             client[0] = new USocket(kit.loop(), path, common.mustCall(() -> {
-                RuntimeException e = assertThrows(RuntimeException.class, () -> client[0].write("broken", "buffer"));
+                RuntimeException e;
+                try {
+                    e = assertThrows(RuntimeException.class, () -> client[0].write("broken", "buffer"));
+                } finally {
+                    // Closed before the checks (node: after) so that a failing check leaks nothing.
+                    client[0].destroy();
+                    server.close();
+                }
                 assertEquals("ERR_INVALID_ARG_TYPE", ((CodedError) e).code());
                 assertEquals("Second argument must be a buffer", e.getMessage());
-                client[0].destroy();
-                server.close();
             }));
         }));
         kit.run();
