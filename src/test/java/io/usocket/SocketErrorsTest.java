@@ -306,13 +306,14 @@ class SocketErrorsTest {
         assertCode("ERR_INVALID_FD", () -> new USocket(loop, new SocketOptions().fd(pipe[0])));
         assertCode("ERR_OUT_OF_RANGE", () -> new SocketOptions().fd(-5));
 
-        // connect while connecting
-        c.on("error", (Throwable e) -> log.add("C error " + EventLog.code(e)));
+        // connect while connecting: node 20 does not refuse it; libuv reports one error, the latest
+        // connect's (its delayed_error): connect ENOENT other.sock (decisions D58)
+        c.on("error", (Throwable e) -> log.add("C error " + EventLog.code(e) + " " + ((USocketException) e).address().endsWith("other.sock")));
         c.on("close", (Boolean had) -> log.add("C close(" + had + ")"));
         c.connect(kit.path("nobody.sock"));
-        assertCode("ERR_SOCKET_CONNECTED", () -> c.connect(kit.path("other.sock")));
+        c.connect(kit.path("other.sock"));
         loop.run();
-        assertEquals(List.of("C error ENOENT", "C close(true)"), log.all());
+        assertEquals(List.of("C error ENOENT true", "C close(true)"), log.all());
         assertLoopUsable();
     }
 
