@@ -265,6 +265,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * ECONNREFUSED, EINVAL for a path over 107 bytes) come as {@code 'error'} then
      * {@code 'close'(true)}. Node: {@code socket.connect(path, cb)}.
      *
+     * <p>As in node 20, a connect() on a socket that is connecting or connected (or was accepted or
+     * adopted) is not refused: the same fd is connected again and the kernel's {@code EISCONN}
+     * comes as {@code 'error'} ({@code connect EISCONN <path>}) then {@code 'close'(true)}. From
+     * another thread the whole call is handed to the loop, so connect() racing from two threads
+     * is two connects in a row (decisions D58).
+     *
      * @param path the socket file (a path, or an abstract name starting with {@code \0})
      * @param cb called once done
      * @return this socket
