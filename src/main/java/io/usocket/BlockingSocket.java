@@ -1,8 +1,10 @@
 package io.usocket;
 
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A blocking view of a {@link USocket} for threads outside its loop (a {@code main} thread, a
@@ -34,7 +36,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Threads: every method that waits throws {@link InvalidStateException}
  * {@code ERR_BLOCKING_ON_LOOP_THREAD} on the loop's thread, and while no thread runs the loop
  * (start it with {@link EventLoop#start()}). An interrupt ends a wait with
- * {@link USocketException} {@code ABORT_ERR} and keeps the thread's interrupt flag. Reading is for
+ * {@link USocketException} {@code ABORT_ERR} and keeps the thread's interrupt flag. A wait the
+ * loop can no longer end fails promptly instead of hanging: {@code ERR_LOOP_CLOSED} when the
+ * loop is closed (from any thread), {@code ERR_LOOP_STOPPED} when no thread runs it any more
+ * (its {@code run()} returned, or an uncaught exception stopped it; decisions D55). Reading is for
  * one thread at a time; writes may come from several. {@link #close()} may be called from any
  * thread, the loop's included.
  *
@@ -56,7 +61,13 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
     }
 
     /**
-     * A blocking view of {@code socket} (connected or connecting) with the default bound. May be called on any thread.
+     * A blocking view of {@code socket} with the default bound. May be called on any thread.
+     *
+     * <p>A socket that has already ended or closed gives a view that answers at once, as Node's
+     * async iterator does for a finished stream (decisions D56): after {@code 'end'} the
+     * iteration ends at once (reads return null); a socket destroyed with an error throws that
+     * error on every read; one destroyed without an error before its end throws
+     * {@code ERR_STREAM_PREMATURE_CLOSE}.
      *
      * @param socket the socket to read and write through
      * @return the blocking view
@@ -125,7 +136,40 @@ public final class BlockingSocket implements Iterable<Message>, AutoCloseable {
     public Message read() {
         LoopThreads.checkMayBlock(loop, "BlockingSocket.read");
         try {
-            return inbox.take();
+            return inbox.take(-1, "BlockingSocket.read");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new USocketException("ABORT_ERR", "The operation was aborted: BlockingSocket.read was interrupted", e);
+        } catch (TimeoutException cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
+        }
+    }
+
+    /**
+     * {@link #read()} waiting at most {@code timeout}: the next message, null at the end, or
+     * {@link TimeoutException} if nothing came in time, as {@code Future.get(timeout, unit)};
+     * the socket is then still open and a later read goes on where this one stopped. Node
+     * equivalent: one step of the async iterator raced against {@code AbortSignal.timeout(ms)}.
+     *
+     * @param timeout the most to wait; zero or negative takes only what is already there
+     * @return the next message, or null once the peer has ended
+     * @throws TimeoutException nothing arrived within {@code timeout}
+     * @throws USocketException the socket's error, {@code ERR_STREAM_PREMATURE_CLOSE},
+     *                          {@code ERR_LOOP_CLOSED} / {@code ERR_LOOP_STOPPED} (decisions D55),
+     *                          or {@code ABORT_ERR} on interrupt
+     * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} for a null timeout
+     */
+    public Message read(Duration timeout) throws TimeoutException {
+        if (timeout == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"timeout\" argument must be a Duration. Received null");
+        LoopThreads.checkMayBlock(loop, "BlockingSocket.read");
+        long nanos;
+        try {
+            nanos = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        try {
+            return inbox.take(nanos, "BlockingSocket.read");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new USocketException("ABORT_ERR", "The operation was aborted: BlockingSocket.read was interrupted", e);

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +85,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** run() is executing (guarded by this): a nested run() from a callback is refused. */
     private boolean running;
     private MsgIo msgIo;
+    /** Wake-ups of threads blocked on this loop from outside, run when it stops (decisions D55). */
+    private final Set<Runnable> stopWaiters = ConcurrentHashMap.newKeySet();
+    /** The uncaught exception that ended the last run(), for the error of waits it cut short. */
+    private volatile Throwable stopCause;
 
     private EventLoop() {
         try {
@@ -133,13 +138,15 @@ public final class EventLoop implements Executor, AutoCloseable {
         try {
             loop();
         } finally {
+            Throwable t = fatal;
+            fatal = null;
+            stopCause = t;
             synchronized (this) {
                 thread = null;
                 running = false;
             }
             sleeping.set(false);
-            Throwable t = fatal;
-            fatal = null;
+            wakeStopWaiters(); // after thread = null: a waiter registered later sees the loop stopped
             if (t != null) rethrow(t);
         }
     }
@@ -561,7 +568,49 @@ public final class EventLoop implements Executor, AutoCloseable {
             return;
         }
         closed = true;
-        if (t == null) release();
+        if (t == null) {
+            release();
+            wakeStopWaiters();
+        }
+    }
+
+    // ---- for threads blocked on the loop from outside (decisions D55) ----
+
+    /**
+     * Whether this loop can still complete what a thread outside it waits for: it is open and a
+     * thread runs it (or start() has claimed one).
+     */
+    boolean canDeliver() {
+        return !closed && thread != null;
+    }
+
+    /** Whether {@link #close()} was called. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The uncaught exception that ended the last {@code run()}, or null. */
+    Throwable stopCause() {
+        return stopCause;
+    }
+
+    /** {@code wake} runs (once per stop, on the stopping thread) when the loop stops running or closes. */
+    void addStopWaiter(Runnable wake) {
+        stopWaiters.add(wake);
+    }
+
+    void removeStopWaiter(Runnable wake) {
+        stopWaiters.remove(wake);
+    }
+
+    private void wakeStopWaiters() {
+        for (Runnable w : stopWaiters) {
+            try {
+                w.run();
+            } catch (RuntimeException ignored) {
+                // A wake-up only signals; one failing must not keep the others asleep.
+            }
+        }
     }
 
     private synchronized void release() {

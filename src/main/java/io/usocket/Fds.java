@@ -14,10 +14,11 @@ import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -67,7 +68,16 @@ import java.util.stream.Stream;
  * mistaken for it. The number the JDK will most likely get (the lowest free one) is checked
  * first; only if another thread took it is {@code /proc/self/fd} scanned. This needs
  * {@code /proc} (always there on Linux unless a sandbox hides it; without it the conversions
- * throw {@link UnsupportedOperationException}).
+ * throw the system error reading {@code /proc/self/fd} gave, e.g. {@code readlink ENOENT}).
+ *
+ * <p><b>Errors</b> (decisions D57). Every failure of a conversion is a coded error, as elsewhere
+ * in the library, and leaves {@code fd} the caller's: {@link InvalidArgumentException}
+ * {@code ERR_INVALID_FD} for a negative or closed fd; a {@link USocketException} system error
+ * (Node's {@code code}, {@code errno}, {@code syscall}, the path as {@code address}) when the
+ * kernel refuses a step: {@code pipe EMFILE}, {@code open EMFILE /proc/self/fd/7} (the JDK's
+ * open of the stand-in; its {@code IOException} is attached as suppressed),
+ * {@code readlink ENOENT /proc/self/fd/7} (no {@code /proc}), {@code dup3 EBADF}; and
+ * {@code ERR_INTERNAL_ASSERTION} if the stand-in cannot be told apart (a bug, never expected).
  *
  * <p><b>{@code Java object -> int}.</b> Java has no public way to read the number of a
  * {@link FileDescriptor}, so {@link #fromFileDescriptor} and {@link #fromChannel} answer for
@@ -271,9 +281,10 @@ public final class Fds {
      * @return a valid FileDescriptor holding the same open file
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
-     * @throws USocketException              a system error ({@code "pipe"}, {@code "dup3"}), e.g.
-     *                                       {@code EMFILE}; {@code fd} is then still the caller's
-     * @throws UnsupportedOperationException if {@code /proc} is not mounted
+     * @throws USocketException              a system error ({@code "pipe"}, {@code "open"},
+     *                                       {@code "readlink"}, {@code "dup3"}), e.g. {@code EMFILE},
+     *                                       or {@code ERR_INTERNAL_ASSERTION}; {@code fd} is then
+     *                                       still the caller's (see the class comment, Errors)
      */
     public static FileDescriptor toFileDescriptor(int fd) {
         int fl = accessFlags(fd);
@@ -334,7 +345,6 @@ public final class Fds {
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
      * @throws USocketException              see {@link #toFileDescriptor}
-     * @throws UnsupportedOperationException see {@link #toFileDescriptor}
      */
     public static FileInputStream toInputStream(int fd) {
         accessFlags(fd);
@@ -406,7 +416,6 @@ public final class Fds {
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
      * @throws USocketException              see {@link #toFileDescriptor}
-     * @throws UnsupportedOperationException see {@link #toFileDescriptor}
      */
     public static FileOutputStream toOutputStream(int fd) {
         int fl = accessFlags(fd);
@@ -438,7 +447,6 @@ public final class Fds {
      * @throws InvalidArgumentException      {@code ERR_INVALID_FD} if {@code fd} is negative or
      *                                       not open
      * @throws USocketException              see {@link #toFileDescriptor}
-     * @throws UnsupportedOperationException see {@link #toFileDescriptor}
      */
     public static FileChannel toFileChannel(int fd) {
         int fl = accessFlags(fd);
@@ -518,7 +526,8 @@ public final class Fds {
         try {
             return s.get();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // getFD() of an object just opened cannot fail: if it does, it is a bug of ours.
+            throw internal("getFD() of a fresh stand-in failed: " + e, e);
         }
     }
 
@@ -533,13 +542,17 @@ public final class Fds {
         int r = p[0], w = p[1];
         T object = null;
         try {
-            String pipe = link(r);
-            if (pipe == null || !pipe.startsWith("pipe:")) {
-                throw new UnsupportedOperationException(
-                        "Fds conversions need /proc/self/fd (is /proc mounted?); read " + pipe + " for a pipe");
+            String pipe = readlink(r);
+            if (!pipe.startsWith("pipe:")) {
+                throw internal("/proc/self/fd/" + r + " links to " + pipe + ", not to a pipe: is /proc this process's?", null);
             }
             int likely = lowestFree(r);
-            object = opener.open(new File("/proc/self/fd/" + (write ? w : r)));
+            String standInPath = "/proc/self/fd/" + (write ? w : r);
+            try {
+                object = opener.open(new File(standInPath));
+            } catch (IOException e) {
+                throw openError(e, standInPath, write);
+            }
             FileDescriptor fdo = fdOf.get(object);
             int standIn = likely != r && likely != w && pipe.equals(link(likely)) ? likely : scan(pipe, r, w);
             if (LIBC.dup3(fd, standIn, Sys.O_CLOEXEC) < 0) {
@@ -570,6 +583,51 @@ public final class Fds {
         return n;
     }
 
+    /**
+     * What /proc/self/fd/n links to, or the system error readlink gave (ENOENT: no /proc), with
+     * the JDK's exception attached as suppressed.
+     */
+    private static String readlink(int n) {
+        String path = "/proc/self/fd/" + n;
+        try {
+            return Files.readSymbolicLink(Path.of(path)).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            int errno = e instanceof NoSuchFileException ? Errno.ENOENT
+                    : e instanceof AccessDeniedException ? Errno.EACCES : Errno.EIO;
+            USocketException err = USocketException.system(errno, "readlink", path);
+            err.addSuppressed(e);
+            return throwIt(err);
+        }
+    }
+
+    private static String throwIt(USocketException e) {
+        throw e;
+    }
+
+    /**
+     * The JDK's open of the stand-in failed with an IOException, which carries no errno: libc's
+     * open of the same path, with the same access, tells it (EMFILE, ENFILE, EACCES...); if that
+     * one succeeds, the failure is not the kernel's and is reported as EIO.
+     */
+    private static USocketException openError(IOException e, String path, boolean write) {
+        int fd = UnixPaths.open(Path.of(path), (write ? Sys.O_WRONLY : Sys.O_RDONLY) | Sys.O_CLOEXEC | Sys.O_NONBLOCK, 0);
+        int errno;
+        if (fd >= 0) {
+            LIBC.close(fd);
+            errno = Errno.EIO;
+        } else {
+            errno = -fd;
+        }
+        USocketException err = USocketException.system(errno, "open", path);
+        err.addSuppressed(e);
+        return err;
+    }
+
+    /** Node's ERR_INTERNAL_ASSERTION: a state this code never expects. */
+    private static USocketException internal(String what, Throwable cause) {
+        return new USocketException("ERR_INTERNAL_ASSERTION", "This is caused by a bug in usocket, please report it: " + what, cause);
+    }
+
     /** What /proc/self/fd/n links to ("pipe:[1234]", a path, ...), or null if n is not open. */
     private static String link(int n) {
         if (n < 0) return null;
@@ -595,7 +653,7 @@ public final class Fds {
             }
         }
         if (found.size() != 1) {
-            throw new IllegalStateException("the stand-in opened on " + pipe + " is not one descriptor: " + found);
+            throw internal("the stand-in opened on " + pipe + " is not one descriptor: " + found, null);
         }
         return found.get(0);
     }
@@ -603,8 +661,13 @@ public final class Fds {
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException) return (RuntimeException) t;
         if (t instanceof Error) throw (Error) t;
-        if (t instanceof IOException) return new UncheckedIOException((IOException) t);
-        return new IllegalStateException(t);
+        // Listing /proc/self/fd failed (scan): the kernel's error, as readlink's.
+        if (t instanceof IOException) {
+            USocketException err = USocketException.system(Errno.EIO, "scandir", "/proc/self/fd");
+            err.addSuppressed(t);
+            return err;
+        }
+        return internal(String.valueOf(t), t);
     }
 
     // ------------------------------------------------------------------ helpers

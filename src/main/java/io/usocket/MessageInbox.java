@@ -4,6 +4,7 @@ import io.usocket.internal.sys.LibC;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * socket is paused (bytes then wait in the socket, up to its high-water mark, and in the kernel);
  * when the consumer has taken them down to half the bound it is resumed.
  *
- * <p>Threads: {@code on*} methods and {@link #resumeIfDrained()} run on the loop; {@link #take()}
+ * <p>Threads: {@code on*} methods and {@link #resumeIfDrained()} run on the loop; {@link #take}
  * and {@link #close()} on consumer threads. The queue is guarded by a {@link ReentrantLock} (not
  * {@code synchronized}, which pins a virtual thread on JDK 21). {@code paused} changes only on the
  * loop, so pause and resume never race each other.
@@ -44,6 +45,18 @@ final class MessageInbox {
 
     /** On the loop: listens to the socket. The 'fds' listener goes first, so no fds go to the socket's own queue. */
     void attach() {
+        // A socket that already ended or closed emits those events no more: take its final state
+        // now, as Node's async iterator does for a finished stream (decisions D56).
+        lock.lock();
+        try {
+            if (socket.reader.endEmitted) ended = true;
+            if (socket.destroyed && !ended) {
+                error = socket.writable.errored != null ? socket.writable.errored
+                        : new USocketException("ERR_STREAM_PREMATURE_CLOSE", "Premature close");
+            }
+        } finally {
+            lock.unlock();
+        }
         socket.on(USocket.FDS, this::onFds);
         socket.on(USocket.END, this::onEnd);
         socket.on(USocket.ERROR, this::onError);
@@ -144,23 +157,55 @@ final class MessageInbox {
     /**
      * The next message, waiting for it; null once the socket ended (or the inbox was closed).
      * Messages queued before an error are delivered first, then the error is thrown (each call).
+     * A wait the loop can no longer end (it closed or stopped) fails with
+     * {@link LoopThreads#loopGone} (decisions D55).
+     *
+     * @param timeoutNanos the most to wait, or negative for no bound
+     * @throws TimeoutException when nothing came within {@code timeoutNanos}
      */
-    Message take() throws InterruptedException {
+    Message take(long timeoutNanos, String what) throws InterruptedException, TimeoutException {
+        EventLoop loop = socket.loop;
+        Runnable wake = null;
         lock.lock();
         try {
-            while (queue.isEmpty() && !ended && error == null && !closed) changed.await();
+            long left = timeoutNanos;
+            while (queue.isEmpty() && !ended && error == null && !closed) {
+                if (wake == null) {
+                    // Registered before the check below: a stop from now on signals us.
+                    wake = this::signalTakers;
+                    loop.addStopWaiter(wake);
+                }
+                if (!loop.canDeliver()) throw LoopThreads.loopGone(loop, what);
+                if (timeoutNanos < 0) {
+                    changed.await();
+                } else {
+                    if (left <= 0) throw new TimeoutException(what + " timed out: nothing arrived in " + timeoutNanos / 1_000_000 + " ms");
+                    left = changed.awaitNanos(left);
+                }
+            }
             Message m = queue.poll();
             if (m != null) {
                 bytes -= m.data().length;
                 if (paused && !resumePosted && bytes <= maxBytes / 2) {
                     resumePosted = true;
-                    socket.loop.onLoop(this::resumeIfDrained); // nothing to resume on a closed loop
+                    loop.onLoop(this::resumeIfDrained); // nothing to resume on a closed loop
                 }
                 return m;
             }
             // A clean end is final: an error of the writable side after it belongs to the writes.
             if (closed || ended) return null;
             throw LoopThreads.unchecked(error);
+        } finally {
+            lock.unlock();
+            if (wake != null) loop.removeStopWaiter(wake);
+        }
+    }
+
+    /** The loop stopped or closed: takers look again (and find it can no longer deliver). */
+    private void signalTakers() {
+        lock.lock();
+        try {
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  * Node's thread: keep them short and non-blocking, or use the {@code ...Async} forms. Waiting with
  * {@code join()}/{@code get()} is for other threads: on the loop's thread (or while no thread runs
  * the loop, when nothing could complete it) an unfinished future throws
- * {@code ERR_BLOCKING_ON_LOOP_THREAD} instead of hanging.
+ * {@code ERR_BLOCKING_ON_LOOP_THREAD} instead of hanging; a wait from another thread ends with
+ * {@code ERR_LOOP_CLOSED} / {@code ERR_LOOP_STOPPED} (the future failed with it) if the loop
+ * closes or stops before completing it (decisions D55).
  *
  * <p>Failures are the same errors the callbacks and {@code 'error'} listeners get
  * ({@link USocketException} with Node's {@code code()}). A future's listener handles the

@@ -21,6 +21,11 @@ final class SocketConnector {
      * unconnected socket polls writable too, and must not be taken for connected.
      */
     private boolean awaitingPoll;
+    /** libuv's {@code handle->delayed_error}: the error a connect reports from the pending phase; a later connect() replaces it. */
+    private USocketException delayedError;
+    private boolean failQueued;
+    /** The backoff timer of a full backlog: a second connect() takes over from it. */
+    private Timer retry;
 
     SocketConnector(USocket socket) {
         this.socket = socket;
@@ -29,6 +34,12 @@ final class SocketConnector {
     /** Loop thread: opens the socket if needed and starts connecting to {@code socket.path()}. */
     void start() {
         if (socket.destroyed) return;
+        // A second connect() (decisions D58) replaces the first as libuv's does: its error, if any, is the one reported.
+        delayedError = null;
+        if (retry != null) {
+            retry.clear();
+            retry = null;
+        }
         UnixAddress addr = UnixAddress.of(socket.path());
         if (addr == null) {
             fail(Errno.EINVAL);
@@ -52,7 +63,10 @@ final class SocketConnector {
         } else if (errno == Errno.EAGAIN) {
             // The listener's backlog is full: retry shortly rather than fail the way a bare connect would.
             retryMs = Math.min(MAX_RETRY_MS, Math.max(1, retryMs * 2));
-            socket.loop.setTimeout(this::start, retryMs);
+            retry = socket.loop.setTimeout(() -> {
+                retry = null;
+                start();
+            }, retryMs);
         } else {
             fail(errno);
         }
@@ -77,7 +91,14 @@ final class SocketConnector {
 
     /** libuv reports a failed connect from the pending phase (uv__io_feed), never inside connect(). */
     private void fail(int errno) {
-        USocketException err = USocketException.system(errno, "connect", socket.path());
-        socket.loop.pending(() -> socket.destroy(err));
+        delayedError = USocketException.system(errno, "connect", socket.path());
+        if (failQueued) return; // libuv's uv__io_feed queues the handle once: one callback, with the latest error
+        failQueued = true;
+        socket.loop.pending(() -> {
+            failQueued = false;
+            USocketException err = delayedError;
+            delayedError = null;
+            if (err != null) socket.destroy(err);
+        });
     }
 }

@@ -108,6 +108,33 @@ public final class SocketOptions {
         return this;
     }
 
+    /**
+     * The options a server gives each socket it accepts, checked and copied when the server is
+     * made (decisions D59): {@code path} and {@code fd} make no sense for a socket that is
+     * connected at birth on its own fd, and are refused; the copy keeps later changes to
+     * {@code o} from reaching connections.
+     */
+    static SocketOptions forAccepted(SocketOptions o) {
+        if (o == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"connectionOptions\" argument must be of type SocketOptions. Received null");
+        }
+        if (o.path != null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE", "The argument 'connectionOptions.path' is invalid for a server's"
+                    + " connections: an accepted socket is connected already (give the path to listen()). Received '" + o.path + "'");
+        }
+        if (o.fd >= 0) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE", "The argument 'connectionOptions.fd' is invalid for a server's"
+                    + " connections: each accepted socket has its own fd (to serve a listening fd, use listen(new ListenOptions().fd(fd))). Received " + o.fd);
+        }
+        SocketOptions c = new SocketOptions();
+        c.allowHalfOpen = o.allowHalfOpen;
+        c.readableHighWaterMark = o.readableHighWaterMark;
+        c.writableHighWaterMark = o.writableHighWaterMark;
+        c.maxPendingFds = o.maxPendingFds;
+        c.maxPendingBytes = o.maxPendingBytes;
+        return c;
+    }
+
     static int positive(int n, String name) {
         if (n < 0) {
             throw new InvalidArgumentException("ERR_OUT_OF_RANGE",

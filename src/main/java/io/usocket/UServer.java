@@ -70,16 +70,21 @@ public class UServer extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * A server whose accepted sockets take {@code allowHalfOpen} and the high-water marks from
-     * {@code connectionOptions}. Node: {@code net.createServer({allowHalfOpen})}.
+     * A server whose accepted sockets take {@code allowHalfOpen}, the high-water marks and the
+     * pending-fd limits from {@code connectionOptions}, copied now (later changes to the object do
+     * not reach the server). {@code path} and {@code fd} are refused: an accepted socket is
+     * connected at birth on its own fd (decisions D59; node ignores options it does not know).
+     * Node: {@code net.createServer({allowHalfOpen})}.
      *
      * @param loop the event loop the object runs on
      * @param connectionOptions options for each accepted socket
+     * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} for null,
+     *                                  {@code ERR_INVALID_ARG_VALUE} when a {@code path} or an {@code fd} is set
      */
     public UServer(EventLoop loop, SocketOptions connectionOptions) {
         if (loop == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"loop\" argument must be an EventLoop. Received null");
+        this.connectionOptions = SocketOptions.forAccepted(connectionOptions);
         this.loop = loop;
-        this.connectionOptions = connectionOptions;
         this.io = new IoHandle(loop) {
             @Override
             void onIo(int ops) {

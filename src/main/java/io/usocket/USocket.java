@@ -265,6 +265,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * ECONNREFUSED, EINVAL for a path over 107 bytes) come as {@code 'error'} then
      * {@code 'close'(true)}. Node: {@code socket.connect(path, cb)}.
      *
+     * <p>As in node 20, a connect() on a socket that is connecting or connected (or was accepted or
+     * adopted) is not refused: the same fd is connected again and the kernel's {@code EISCONN}
+     * comes as {@code 'error'} ({@code connect EISCONN <path>}) then {@code 'close'(true)}. From
+     * another thread the whole call is handed to the loop, so connect() racing from two threads
+     * is two connects in a row (decisions D58).
+     *
      * @param path the socket file (a path, or an abstract name starting with {@code \0})
      * @param cb called once done
      * @return this socket
@@ -272,22 +278,36 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public USocket connect(String path, Runnable cb) {
         if (path == null) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "The \"path\" argument must be of type string. Received null");
         loop.checkOpen();
-        if (!destroyed && (fd >= 0 || connecting)) throw new InvalidStateException("ERR_SOCKET_CONNECTED", "The socket is already connected or connecting");
         // Node: connect() on a destroyed socket resets it (_undestroy) and connects again.
-        boolean fresh = !destroyed;
         if (destroyed) undestroy();
-        else if (loop.inEventLoop()) initSocketHandle();
-        connecting = true;
-        this.path = path;
         if (cb != null) once("connected", cb);
-        boolean resetOnLoop = fresh && !loop.inEventLoop();
-        loop.onLoop(() -> {
-            // Called off the loop: the reset comes in the loop's order, after an end() posted before.
-            if (resetOnLoop) initSocketHandle();
-            hasHandle = true;
-            connector().start();
-        });
+        if (loop.inEventLoop()) {
+            connecting = true;
+            this.path = path;
+            loop.onLoop(() -> connectOnLoop(path));
+        } else {
+            // Another thread (decisions D20, D58): the whole connect, its check of the socket's state
+            // included, runs on the loop, so two threads racing connect() are two connects in a row.
+            loop.onLoop(() -> {
+                connecting = true;
+                this.path = path;
+                connectOnLoop(path);
+            });
+        }
         return this;
+    }
+
+    /**
+     * Loop side of connect(). Node's connect(): without a handle, initSocketHandle and a new one;
+     * with one (connecting, connected, accepted or adopted), libuv's uv_pipe_connect2 connects that
+     * same fd again, so a second connect() gets {@code connect EISCONN <path>} as
+     * {@code 'error'} then {@code 'close'(true)} and no {@code 'connect'} (node 20; decisions D58).
+     */
+    private void connectOnLoop(String path) {
+        this.path = path;
+        if (!hasHandle) initSocketHandle();
+        hasHandle = true;
+        connector().start();
     }
 
     /**

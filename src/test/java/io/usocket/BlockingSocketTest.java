@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -362,6 +363,66 @@ class BlockingSocketTest {
         loop.run();
         assertEquals(List.of("ERR_BLOCKING_ON_LOOP_THREAD", "ERR_BLOCKING_ON_LOOP_THREAD", "ERR_BLOCKING_ON_LOOP_THREAD",
                 "ERR_BLOCKING_ON_LOOP_THREAD", "ERR_BLOCKING_ON_LOOP_THREAD", "closed true"), codes);
+    }
+
+    /**
+     * A view made of a socket that already ended or closed answers at once, as Node 20's async
+     * iterator does for a finished stream (decisions D56): ended -> the end; destroyed with an
+     * error -> that error; destroyed before its end -> premature close. Before D56 each read
+     * waited forever for events that had already gone out.
+     */
+    @Test
+    void aViewOfAFinishedSocketAnswersAtOnce() throws Exception {
+        startLoop();
+        String path = kit.path("done.sock");
+        UServer server = new UServer(loop);
+        server.on(UServer.CONNECTION, s -> {
+            s.on(USocket.ERROR, e -> { });   // a client destroyed with 'bye' unread resets us, as in node
+            s.resume().end("bye");
+        });
+        Promises.listen(server, path).get(WAIT, TimeUnit.SECONDS);
+        Duration atOnce = Duration.ofSeconds(WAIT);   // a bound, so a regression fails instead of hanging
+
+        // ended and closed (no allowHalfOpen: the end closed it)
+        USocket closedAfterEnd = Promises.connect(loop, path).get(WAIT, TimeUnit.SECONDS);
+        closedAfterEnd.resume();
+        await().atMost(Duration.ofSeconds(WAIT)).until(() -> closedAfterEnd.readableEnded() && closedAfterEnd.destroyed());
+        assertNull(BlockingSocket.of(closedAfterEnd).read(atOnce), "closed after its end: the iteration ends at once");
+        assertFalse(BlockingSocket.of(closedAfterEnd).iterator().hasNext());
+
+        // ended, still open (allowHalfOpen)
+        USocket halfOpen = new USocket(loop, new SocketOptions().allowHalfOpen(true));
+        Promises.connect(halfOpen, path).get(WAIT, TimeUnit.SECONDS);
+        halfOpen.resume();
+        await().atMost(Duration.ofSeconds(WAIT)).until(halfOpen::readableEnded);
+        try (BlockingSocket view = BlockingSocket.of(halfOpen)) {
+            assertNull(view.read(atOnce), "ended: null at once");
+            view.write("still writable");
+        }
+
+        // destroyed with an error
+        USocket failed = Promises.connect(loop, path).get(WAIT, TimeUnit.SECONDS);
+        USocketException boom = new USocketException("EBOOM", "boom");
+        CompletableFuture<Throwable> errorSeen = Promises.once(failed, "error");
+        failed.destroy(boom);
+        assertSame(boom, errorSeen.get(WAIT, TimeUnit.SECONDS));
+        BlockingSocket failedView = BlockingSocket.of(failed);
+        assertSame(boom, assertThrows(USocketException.class, () -> failedView.read(atOnce)));
+        assertSame(boom, assertThrows(USocketException.class, failedView::read), "on every read");
+
+        // destroyed without an error before its end, and never connected at all
+        USocket destroyed = Promises.connect(loop, path).get(WAIT, TimeUnit.SECONDS);
+        destroyed.pause();
+        destroyed.destroy();
+        USocket neverConnected = new USocket(loop);
+        neverConnected.destroy();
+        for (USocket s : List.of(destroyed, neverConnected)) {
+            await().atMost(Duration.ofSeconds(WAIT)).until(s::destroyed);
+            USocketException e = assertThrows(USocketException.class, () -> BlockingSocket.of(s).read(atOnce));
+            assertEquals("ERR_STREAM_PREMATURE_CLOSE", e.code());
+            assertEquals("Premature close", e.getMessage());
+        }
+        server.close();
     }
 
     @Test

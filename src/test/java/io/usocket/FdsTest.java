@@ -27,6 +27,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +100,21 @@ class FdsTest {
     /** What /proc/self/fd/n links to: the file (or pipe:[inode]) behind descriptor n. */
     private static String behind(int fd) throws Exception {
         return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+    }
+
+    /**
+     * The kernel refusing the JDK's open of the stand-in (EMFILE, in a child JVM under
+     * {@code ulimit -n}) is a coded system error naming the call and path, and the fd stays the
+     * caller's (decisions D57). Before D57 it was an uncoded UncheckedIOException.
+     */
+    @Test
+    void aConversionTheKernelRefusesIsACodedSystemErrorAndTheFdStaysTheCallers() {
+        ChildProcess.Result r = ChildProcess.start("fds-emfile", dir,
+                ChildProcess.javaCommandUnderUlimit(128, FdsConversionChild.class)).finish(Duration.ofSeconds(120));
+        assertEquals(List.of("full=EMFILE",
+                "error=USocketException code=EMFILE errno=-24 syscall=open address=/proc/self/fd/N suppressed=1",
+                "kept=true"), r.stdout(), r.stderr());
+        assertEquals(0, r.exitCode(), r.stderr());
     }
 
     @Test
