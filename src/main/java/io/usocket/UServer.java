@@ -215,6 +215,9 @@ public class UServer extends EventEmitter implements AutoCloseable {
     private void listenOnFd(int lfd, int backlog) {
         path = null;
         int err = UnixSockets.adopt(lfd);
+        // Node's createServerHandle asks uv_guess_handle first: a descriptor that is not open
+        // is an UNKNOWN handle, refused with EINVAL like any other non-socket.
+        if (err == Errno.EBADF) err = Errno.EINVAL;
         // Node's listen({fd}) calls listen(2) on the handle: a bound socket starts listening here
         // (a connected or unbound one gets EINVAL from the kernel).
         if (err == 0 && !UnixSockets.isListening(lfd)) {

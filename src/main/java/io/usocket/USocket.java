@@ -853,6 +853,9 @@ public class USocket extends EventEmitter implements AutoCloseable {
     static byte[] encode(String data, String encoding) {
         if (data == null) throw nullChunk();
         if (encoding == null || "utf8".equalsIgnoreCase(encoding)) return data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // A socket does not decode strings (decodeStrings: false), so node's handleWriteReq sees
+        // the string with encoding 'buffer' and its writeBuffer refuses a non-buffer.
+        if ("buffer".equals(encoding)) throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE", "Second argument must be a buffer");
         return StringDecoder.encode(data, encoding);
     }
 

@@ -12,7 +12,6 @@ import io.usocket.USocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,7 +52,6 @@ class TestListenFdEbadf {
      * stderr, a file and a closed fd: EINVAL all three.
      */
     @Test
-    @Tag("pending-core")
     void listenOnAClosedFdFailsWithEinval() {
         // The loop first: its epoll and eventfd descriptors would otherwise take the number found.
         UServer server = new UServer(kit.loop());

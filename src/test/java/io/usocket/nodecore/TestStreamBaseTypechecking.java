@@ -9,7 +9,6 @@ import io.usocket.SocketTestKit;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,7 +32,6 @@ class TestStreamBaseTypechecking {
      * over a path).
      */
     @Test
-    @Tag("pending-core")
     void aStringWithTheBufferEncodingIsRefused() {
         String path = kit.path("base-typechecking.sock");
         UServer server = new UServer(kit.loop());
