@@ -1,0 +1,117 @@
+package io.usocket;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The read side against node 20: each expected trace is the output of the same program run on
+ * node v20.20 over a unix socket (quoted in the test's comment). These are the points where
+ * {@code io.usocket.internal.stream.Readable} (node's readable.js) changed what the socket does.
+ * No timing: a step waits for the state it needs by polling on the loop. The node programs are
+ * these tests line for line (a pair made by a server and {@code net.connect}, the body run once
+ * both ends are connected).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ReadableNodeOrderTest {
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit();
+    private final EventLog log = kit.log;
+    private final EventLoop loop = kit.loop();
+
+    private String path() {
+        return kit.path("r.sock");
+    }
+
+    /** Runs {@code then} on the loop once {@code cond} holds (checked every millisecond). */
+    private void when(BooleanSupplier cond, Runnable then) {
+        if (cond.getAsBoolean()) then.run();
+        else loop.setTimeout(() -> when(cond, then), 1);
+    }
+
+    private void logData(USocket c) {
+        c.on("data", (byte[] d) -> log.add("data " + new String(d, StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * A paused socket that buffered two reads flows them one chunk at a time (readable.js
+     * howMuchToRead: "Only flow one buffer at a time"). node: rl=2 | data A | data B | end
+     */
+    @Test
+    void flowingEmitsOneDataPerBufferedChunk() {
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            c.pause();
+            c.read(0); // paused in a connect listener: afterConnect does not read(0), so start reading here
+            logData(c);
+            c.on("end", log.rec("end"));
+            s.write("A");
+            when(() -> c.readableLength() == 1, () -> {
+                s.write("B");
+                when(() -> c.readableLength() == 2, () -> {
+                    log.add("rl=" + c.readableLength());
+                    c.resume();
+                    s.end();
+                });
+            });
+        });
+        loop.run();
+        assertEquals(List.of("rl=2", "data A", "data B", "end"), log.all());
+    }
+
+    /**
+     * resume() then destroy() in the same tick: resume_ runs before destroy's closeEmitted tick,
+     * so the buffered bytes still go out as 'data' before 'close'.
+     * node: destroyed | resume | data A | close false rl=0
+     */
+    @Test
+    void resumeThenDestroyStillEmitsTheBufferedData() {
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            s.on("error", (Throwable e) -> { });
+            c.pause();
+            c.read(0); // paused in a connect listener: afterConnect does not read(0), so start reading here
+            logData(c);
+            c.on("resume", log.rec("resume"));
+            c.on("close", (Boolean h) -> log.add("close " + h + " rl=" + c.readableLength()));
+            s.write("A");
+            when(() -> c.readableLength() == 1, () -> {
+                c.resume();
+                c.destroy();
+                log.add("destroyed");
+            });
+        });
+        loop.run();
+        assertEquals(List.of("destroyed", "resume", "data A", "close false rl=0"), log.all());
+    }
+
+    /**
+     * destroy() then resume(): destroy's closeEmitted tick comes first, so resume_'s read()
+     * takes the buffered bytes without a 'data' event.
+     * node: destroyed | resume | close false rl=0 read=null
+     */
+    @Test
+    void destroyThenResumeEmitsNoData() {
+        SocketTestKit.pair(loop, path(), (c, s) -> {
+            s.on("error", (Throwable e) -> { });
+            c.pause();
+            c.read(0); // paused in a connect listener: afterConnect does not read(0), so start reading here
+            logData(c);
+            c.on("resume", log.rec("resume"));
+            c.on("close", (Boolean h) -> log.add("close " + h + " rl=" + c.readableLength() + " read=" + (c.read() == null ? "null" : "bytes")));
+            s.write("A");
+            when(() -> c.readableLength() == 1, () -> {
+                c.destroy();
+                c.resume();
+                log.add("destroyed");
+            });
+        });
+        loop.run();
+        assertEquals(List.of("destroyed", "resume", "close false rl=0 read=null"), log.all());
+    }
+}
