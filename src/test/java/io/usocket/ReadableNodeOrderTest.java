@@ -114,4 +114,36 @@ class ReadableNodeOrderTest {
         loop.run();
         assertEquals(List.of("destroyed", "resume", "close false rl=0 read=null"), log.all());
     }
+
+    /**
+     * A pipe breaks at its destination's 'finish', and Node's unpipe pauses a source left with no
+     * pipe: a socket ended and piped into itself never emits the peer's data or 'end'.
+     * node: s resume | s finish | s pause | s unpipe | c end | c close
+     */
+    @Test
+    void unpipeAtFinishPausesTheSource() {
+        UServer server = new UServer(loop, new SocketOptions().allowHalfOpen(true));
+        USocket[] accepted = {null};
+        server.on("connection", (USocket s) -> {
+            accepted[0] = s;
+            server.close();
+            for (String e : new String[] {"pause", "resume", "finish", "end", "close", "unpipe"}) s.on(e, log.rec("s " + e));
+            s.on("data", (byte[] d) -> log.add("s data " + new String(d, StandardCharsets.ISO_8859_1)));
+            s.end();
+            s.pipe(s);
+        });
+        server.listen(path(), () -> {
+            USocket c = new USocket(loop, path());
+            c.on("end", () -> {
+                log.add("c end");
+                c.write("A");
+            });
+            c.on("close", log.rec("c close"));
+        });
+        loop.run();
+        // As a node process, run() returns with s open (paused at EOF, not reading): close it here.
+        assertEquals(List.of("s resume", "s finish", "s pause", "s unpipe", "c end", "c close"), log.all());
+        accepted[0].destroy();
+        loop.run();
+    }
 }

@@ -54,6 +54,8 @@ public abstract class Readable {
     public boolean closeEmitted;
     /** Node's {@code state[kPaused]}: null until pause() or resume() was called. */
     public Boolean paused;
+    /** How many destinations this stream pipes to ({@code state.pipes.length}): the last unpipe pauses it. */
+    public int pipes;
     /** {@code setEncoding}'s decoder: {@code 'data'} carries its strings. */
     public StringDecoder decoder;
 
