@@ -370,11 +370,13 @@ public class USocket extends EventEmitter implements AutoCloseable {
             return;
         }
         try {
-            if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
+            // libuv's uv__stream_io: the read side first, then the write side (a peer gone with our
+            // bytes unsent is ECONNRESET or EOF from the read before any EPIPE from the write).
+            if ((ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
+            if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
                 writer.onWritable();
                 publishedLength = writable.length;
             }
-            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
         } finally {
             // A listener that threw (its exception goes to the loop's handler) must not leave epoll
             // watching for the wrong things: the socket would hang or spin.
