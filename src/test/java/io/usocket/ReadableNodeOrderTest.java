@@ -146,4 +146,30 @@ class ReadableNodeOrderTest {
         accepted[0].destroy();
         loop.run();
     }
+
+    /**
+     * A peer that destroys the connection with our bytes unread: EPOLLIN and EPOLLOUT come in one
+     * report, and libuv's uv__stream_io reads first, so the error is the read's ECONNRESET, not
+     * the write's EPIPE. node: write=false | error ECONNRESET | write-cb null | close true (the
+     * callback of the write libuv still held gets the destroy error here: docs/differences.md,
+     * "A write pending in the kernel when the socket is destroyed fails").
+     */
+    @Test
+    void peerGoneWithOurBytesUnreadIsTheReadsEconnreset() {
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            server.close();
+            s.once("data", (byte[] d) -> s.destroy());
+        });
+        server.listen(path(), () -> {
+            USocket c = new USocket(loop);
+            c.connect(path(), () -> log.add("write=" + c.write(new byte[1 << 20],
+                    (Throwable e) -> log.add("write-cb " + (e == null ? null : ((USocketException) e).code())))));
+            c.on("data", log.rec("data"));
+            c.on("error", (Throwable e) -> log.add("error " + ((USocketException) e).code()));
+            c.on("close", (Boolean h) -> log.add("close " + h));
+        });
+        loop.run();
+        assertEquals(List.of("write=false", "error ECONNRESET", "write-cb ECONNRESET", "close true"), log.all());
+    }
 }
