@@ -143,7 +143,6 @@ final class SocketReader {
 
     /** onStreamRead with bytes: a push the Readable refuses stops the handle reading. */
     private void push(byte[] chunk) {
-        if (DEBUG) System.err.println("DBG push " + chunk.length + " fds=" + fds.size() + " nr=" + readable.needReadable + " er=" + readable.emittedReadable + " fl=" + readable.flowing);
         if (!readable.push(chunk) && !waitingForFds) readStop();
         // libuv calls node's onread once per read, and node drains its nextTick queue after each
         // callback: what the push scheduled ('readable', 'data' of a resume) runs before the next read.
@@ -151,14 +150,14 @@ final class SocketReader {
     }
 
     /** onStreamRead at EOF (libuv stops reading there): push(null), then read(0). */
-    static final boolean DEBUG = System.getenv("UDEBUG") != null;
     private void onEof() {
-        if (DEBUG) System.err.println("DBG eof len=" + buffer.length() + " fds=" + fds.size() + " nr=" + readable.needReadable + " er=" + readable.emittedReadable + " sync=" + readable.sync);
         handleReading = false;
         if (readable.endEmitted) return;
         readable.push(null);
         // Received fds nobody took yet hold back 'end' until a read finds the stream empty (decisions D7).
         if (!socket.destroyed && fds.size() == 0) readable.read(0);
+        // The end of node's EOF callback: its ticks ('end') run before this wakeup's write side.
+        socket.loop.drainTicks();
     }
 
     /** net.js's tryReadStart: the handle reads (EPOLLIN) from the next poll. */
@@ -186,7 +185,6 @@ final class SocketReader {
 
     /** usocket's {@code read(size, count)} (decisions D7). */
     Message read(Integer size, Integer count) {
-        if (DEBUG) System.err.println("DBG read(size,count) len=" + buffer.length() + " fds=" + fds.size() + " ended=" + readable.ended);
         // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
         if (size != null && size > readable.highWaterMark) readable.highWaterMark = readable.computeNewHighWaterMark(size);
         long length = buffer.length();
@@ -326,3 +324,4 @@ final class SocketReader {
         }
     }
 }
+
