@@ -318,7 +318,8 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void drainTicks() {
+    /** Also run by a socket between the reads of one wakeup: node drains after each read callback. */
+    void drainTicks() {
         Runnable r;
         while (fatal == null && (r = ticks.poll()) != null) {
             try {

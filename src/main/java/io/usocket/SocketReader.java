@@ -2,19 +2,22 @@ package io.usocket;
 
 import io.usocket.internal.stream.ChunkQueue;
 import io.usocket.internal.stream.FdQueue;
-import io.usocket.internal.stream.StringDecoder;
+import io.usocket.internal.stream.Readable;
 import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.MsgIo;
 
 /**
- * The readable side of a {@link USocket}: Node's {@code Readable} state machine (paused and
- * flowing modes, {@code 'readable'}, {@code read(n)}, {@code 'end'} after the buffer empties,
- * backpressure at the high-water mark) plus usocket's fd queue and {@code read(size, count)}.
+ * The read side of a {@link USocket}'s glue: net.js's read half ({@code _read},
+ * {@code tryReadStart}, {@code onStreamRead} of {@code stream_base_commons.js}, the handle's
+ * reading state) between the kernel (recvmsg on the socket's fd) and Node's {@link Readable}
+ * state machine, plus usocket's fd queue and {@code read(size, count)} (decisions D7, D8, D9,
+ * D14, D15, D24, D25).
  *
- * <p>Names follow Node's {@code ReadableState}: {@code flowing} is null (no consumer yet),
- * true ({@code 'data'}/{@code resume()}) or false ({@code pause()} or a {@code 'readable'}
- * listener); {@code ended} means EOF arrived, {@code endEmitted} that {@code 'end'} went out.
+ * <p>Reading follows net.js: the Readable's {@code _read} starts the handle reading (libuv's
+ * {@code uv_read_start}: epoll interest in EPOLLIN); a push the Readable refuses (at its
+ * high-water mark) stops it ({@code uv_read_stop}), unless a {@code read(size, count)} waits for
+ * fds (decisions D15); EOF stops it for good.
  *
  * <p>Thread rule (decisions D20): loop thread only; {@link USocket} hands other threads' calls over.
  */
@@ -22,18 +25,13 @@ final class SocketReader {
     private static final int READS_PER_WAKEUP = 32;
 
     private final USocket socket;
-    final ChunkQueue buffer = new ChunkQueue();
+    /** Node's ReadableState and its functions, with net.js's hooks. */
+    final SocketReadable readable;
+    /** The Readable's byte buffer. */
+    final ChunkQueue buffer;
     final FdQueue fds = new FdQueue();
-    int highWaterMark = 16 * 1024;
-    Boolean flowing;
-    boolean ended;
     /** libuv's UV_HANDLE_READ_PARTIAL: this wakeup's last read was short (the queue looked empty). */
     private boolean readPartial;
-    boolean endEmitted;
-    boolean needReadable;
-    boolean emittedReadable;
-    boolean readableListening;
-    boolean resumeScheduled;
     /** A read(size, count) is waiting for fds: keep reading past the high-water mark (decisions D15). */
     boolean waitingForFds;
     /** Received fds nobody took, past which the socket fails with ERR_TOO_MANY_FDS (decisions D24). */
@@ -41,30 +39,28 @@ final class SocketReader {
     /** Buffered bytes past which reading for a waiting read(size, count) fails with ERR_READ_BUFFER_FULL (decisions D25). */
     long maxPendingBytes = SocketOptions.DEFAULT_MAX_PENDING_BYTES;
     long bytesRead;
-    StringDecoder decoder;
     /**
-     * libuv's reading state (uv_read_start / uv_read_stop): started by Node's first
-     * {@code read(0)} (at accept, after connect unless paused, or by any read, resume or
-     * {@code 'readable'} listener); it stops at EOF. Only a reading stream keeps the loop alive
-     * (decisions D21).
+     * net.js's {@code handle.reading}, libuv's reading state ({@code uv_read_start} /
+     * {@code uv_read_stop}): started by the Readable's {@code _read}, stopped when a push finds
+     * the buffer full, and at EOF. Only a reading stream keeps the loop alive (decisions D21).
      */
-    boolean reading;
-    /** Node's state.sync: true until the first read() (its _read call) returns. */
-    boolean sync = true;
+    boolean handleReading;
+    /** net.js's {@code _read} before the connection: {@code once('connect', () => this._read(n))}. */
+    private boolean readOnConnect;
 
-    SocketReader(USocket socket) {
+    SocketReader(USocket socket, int highWaterMark) {
         this.socket = socket;
+        this.readable = new SocketReadable(highWaterMark);
+        this.buffer = readable.buffer;
     }
 
     /** Whether the socket should ask epoll for input now. */
     boolean wantsRead() {
-        // Node's canPushMore: below the high-water mark, or nothing buffered at all (so a zero
-        // mark still reads, one chunk at a time).
-        return !ended && (buffer.length() < highWaterMark || buffer.isEmpty() || waitingForFds);
+        return handleReading && !readable.ended;
     }
 
     boolean readable() {
-        return !endEmitted && !socket.destroyed;
+        return !readable.endEmitted && !socket.destroyed;
     }
 
     // ---- from the kernel ----
@@ -82,7 +78,7 @@ final class SocketReader {
         // libuv's uv__stream_io: EPOLLHUP after a short read in this same wakeup is EOF at once,
         // without another read. The peer closed; a read now could give ECONNRESET (it left bytes
         // unread), which node does not see here: its stream gets 'end'.
-        if (hup && readPartial && reading && wantsRead() && !socket.destroyed) onEof();
+        if (hup && readPartial && wantsRead() && !socket.destroyed) onEof();
     }
 
     /** One recvmsg: its fds first (decisions D8), then its bytes, or EOF. False when nothing more is to be had now. */
@@ -142,124 +138,66 @@ final class SocketReader {
         // emitReadable bookkeeping leaves needReadable false (decisions D15).
         boolean waited = waitingForFds;
         waitingForFds = false;
-        if (needReadable || waited) emitReadable();
+        if (readable.needReadable || waited) readable.emitReadable();
     }
 
+    /** onStreamRead with bytes: a push the Readable refuses stops the handle reading. */
     private void push(byte[] chunk) {
-        if (Boolean.TRUE.equals(flowing) && buffer.isEmpty() && socket.listenerCount("data") > 0) {
-            emitData(chunk);
-        } else {
-            buffer.push(chunk);
-            if (needReadable) emitReadable();
-            else if (Boolean.TRUE.equals(flowing)) flow();
-        }
+        if (!readable.push(chunk) && !waitingForFds) readStop();
+        // libuv calls node's onread once per read, and node drains its nextTick queue after each
+        // callback: what the push scheduled ('readable', 'data' of a resume) runs before the next read.
+        socket.loop.drainTicks();
     }
 
+    /** onStreamRead at EOF (libuv stops reading there): push(null), then read(0). */
     private void onEof() {
-        ended = true;
-        if (decoder != null) {
-            String rest = decoder.end();
-            if (!rest.isEmpty()) socket.emit("data", rest);
-        }
-        // Node's onEofChunk: 'readable' at once (on the next tick while still in the first
-        // read's sync state), then net's read(0), which ends the stream when nothing is left.
-        if (sync) {
-            emitReadable();
-        } else {
-            needReadable = false;
-            emittedReadable = true;
-            emitReadableNow();
-        }
-        if (!socket.destroyed && buffer.isEmpty() && fds.size() == 0) endReadable();
+        handleReading = false;
+        if (readable.endEmitted) return;
+        readable.push(null);
+        // Received fds nobody took yet hold back 'end' until a read finds the stream empty (decisions D7).
+        if (!socket.destroyed && fds.size() == 0) readable.read(0);
+        // The end of node's EOF callback: its ticks ('end') run before this wakeup's write side.
+        socket.loop.drainTicks();
     }
 
-    private void emitData(Object chunk) {
-        if (decoder != null && chunk instanceof byte[] bytes) {
-            String s = decoder.write(bytes);
-            if (s.isEmpty()) return;
-            socket.emit("data", s);
-        } else {
-            socket.emit("data", chunk);
-        }
-    }
-
-    // ---- Node's Readable machinery ----
-
-    void emitReadable() {
-        needReadable = false;
-        if (emittedReadable) return;
-        emittedReadable = true;
-        socket.loop.nextTick(this::emitReadableNow);
-    }
-
-    private void emitReadableNow() {
-        if (!socket.destroyed && (buffer.length() > 0 || ended || fds.size() > 0)) {
-            socket.emit("readable");
-            emittedReadable = false;
-        }
-        needReadable = !Boolean.TRUE.equals(flowing) && !ended && buffer.length() <= highWaterMark;
-        flow();
+    /** net.js's tryReadStart: the handle reads (EPOLLIN) from the next poll. */
+    private void tryReadStart() {
+        handleReading = true;
         socket.updateInterest();
     }
 
-    private void flow() {
-        while (Boolean.TRUE.equals(flowing) && !socket.destroyed && read(null) != null) {
-            // read() emits 'data'
-        }
-    }
-
-    /** Node's {@code readable.read([size])}. */
-    byte[] read(Integer n) {
-        reading = true;
-        sync = false;
-        if (n != null && n > highWaterMark) highWaterMark = nextPowerOfTwo(n);
-        int requested = n == null ? -1 : n;
-        if (requested != 0) emittedReadable = false;
-        if (requested == 0 && needReadable && (buffer.length() >= highWaterMark || ended)) {
-            if (buffer.isEmpty() && ended) endReadable();
-            else emitReadable();
-            return null;
-        }
-        int take = howMuchToRead(requested);
-        if (take == 0 && ended) {
-            if (buffer.isEmpty()) endReadable();
-            return null;
-        }
-        byte[] ret = take > 0 ? buffer.take(take) : null;
-        if (ret == null) needReadable = buffer.length() <= highWaterMark;
-        if (buffer.isEmpty()) {
-            if (!ended) needReadable = true;
-            if (ended) endReadable();
-        }
-        if (ret != null) emitData(ret);
+    private void readStop() {
+        if (!handleReading) return;
+        handleReading = false;
         socket.updateInterest();
-        return ret;
     }
 
-    private int howMuchToRead(int n) {
-        long length = buffer.length();
-        if (n == 0 || (length == 0 && ended)) return 0;
-        // A byte[] holds at most 2^31-1 bytes: read() of more hands them out in several reads.
-        if (n < 0) return (int) Math.min(length, Integer.MAX_VALUE - 8);
-        if (n <= length) return n;
-        return ended ? (int) length : 0;
+    /** net.js's afterConnect: a read asked for while connecting starts now; unless paused, read(0). */
+    void afterConnect() {
+        if (readOnConnect) {
+            readOnConnect = false;
+            tryReadStart();
+        }
+        if (!readable.isPaused()) readable.read(0);
     }
+
+    // ---- usocket's reads ----
 
     /** usocket's {@code read(size, count)} (decisions D7). */
     Message read(Integer size, Integer count) {
-        reading = true;
-        sync = false;
         // As read(n): asking for more than the high-water mark raises it, or reading would stop short.
-        if (size != null && size > highWaterMark) highWaterMark = nextPowerOfTwo(size);
+        if (size != null && size > readable.highWaterMark) readable.highWaterMark = readable.computeNewHighWaterMark(size);
         long length = buffer.length();
-        boolean bytesShort = size != null && size > 0 && length < size && !(ended && length > 0);
+        boolean bytesShort = size != null && size > 0 && length < size && !(readable.ended && length > 0);
         boolean fdsShort = count != null && fds.size() < count;
-        boolean nothingAtEof = ended && length == 0 && fds.size() == 0;
+        boolean nothingAtEof = readable.ended && length == 0 && fds.size() == 0;
         if (bytesShort || fdsShort || nothingAtEof) {
-            waitingForFds = fdsShort && !ended;
-            needReadable = true;
-            if (ended && length == 0) endReadable();
-            socket.updateInterest();
+            waitingForFds = fdsShort && !readable.ended;
+            readable.needReadable = true;
+            if (readable.ended && length == 0) readable.endReadable();
+            readable.readMore();
+            // A reader waiting for fds reads past the mark (decisions D15), even if reading had stopped there.
+            if (waitingForFds && !handleReading && !readable.reading) tryReadStart();
             return null;
         }
         int nBytes = (int) (size == null ? Math.min(length, Integer.MAX_VALUE) : Math.min(size, length));
@@ -267,90 +205,23 @@ final class SocketReader {
         int[] got = fds.take(count == null ? fds.size() : count);
         waitingForFds = false;
         if (buffer.isEmpty()) {
-            needReadable = true;
-            if (ended) endReadable();
+            readable.needReadable = true;
+            if (readable.ended) readable.endReadable();
         }
-        socket.updateInterest();
+        readable.readMore();
         return new Message(data, got);
     }
 
-    /** Node's readableAddChunkUnshift + addChunk(addToFront), with usocket's fds (decisions D9). */
+    /** Node's unshift, with usocket's fds put back at the front of their queue (decisions D9). */
     void unshift(byte[] data, int[] more) {
-        if (endEmitted) {
+        if (readable.endEmitted) {
             socket.destroy(new USocketException("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event"));
             return;
         }
         if (socket.destroyed) return;
         if (more != null) fds.unshift(more);
-        if (data != null && data.length > 0) {
-            // Node's addChunk: a flowing stream with nothing buffered emits the chunk at once.
-            if (Boolean.TRUE.equals(flowing) && !sync && buffer.isEmpty() && socket.listenerCount("data") > 0) {
-                emitData(data);
-                return;
-            }
-            buffer.unshift(data);
-        }
-        if (needReadable) emitReadable();
-    }
-
-    void endReadable() {
-        if (endEmitted) return;
-        socket.loop.nextTick(() -> {
-            if (endEmitted || socket.destroyed || buffer.length() > 0) return;
-            endEmitted = true;
-            socket.onReadableStreamEnd();
-            socket.emit("end");
-            socket.onReadableEnded();
-        });
-    }
-
-    void pause() {
-        if (!Boolean.FALSE.equals(flowing)) {
-            flowing = false;
-            socket.emit("pause");
-        }
-    }
-
-    void resume() {
-        if (!Boolean.TRUE.equals(flowing)) {
-            flowing = !readableListening;
-            if (!resumeScheduled) {
-                resumeScheduled = true;
-                socket.loop.nextTick(() -> {
-                    resumeScheduled = false;
-                    socket.emit("resume");
-                    flow();
-                    if (ended && buffer.isEmpty()) endReadable();
-                    socket.updateInterest();
-                });
-            }
-        }
-    }
-
-    /** Node's {@code Readable.on}: a {@code 'data'} listener resumes, a {@code 'readable'} one pauses. */
-    void listenerAdded(String event) {
-        if ("data".equals(event)) {
-            readableListening = socket.listenerCount("readable") > 0;
-            if (!Boolean.FALSE.equals(flowing)) resume();
-        } else if ("readable".equals(event) && !endEmitted && !readableListening) {
-            readableListening = true;
-            reading = true;
-            needReadable = true;
-            flowing = false;
-            emittedReadable = false;
-            if (buffer.length() > 0 || fds.size() > 0) emitReadable();
-            else if (ended) emitReadable();
-        }
-    }
-
-    void listenersRemoved(String event) {
-        if (event != null && !"readable".equals(event)) return;
-        socket.loop.nextTick(() -> {
-            readableListening = socket.listenerCount("readable") > 0;
-            if (resumeScheduled) flowing = true;
-            else if (socket.listenerCount("data") > 0) resume();
-            else if (!readableListening) flowing = null;
-        });
+        if (data != null && data.length > 0) readable.unshift(data);
+        else if (more != null && more.length > 0 && readable.needReadable) readable.emitReadable();
     }
 
     /**
@@ -358,20 +229,99 @@ final class SocketReader {
      * flowing mode, listeners' effects, the decoder and the high-water mark stay.
      */
     void undestroy() {
-        ended = false;
-        endEmitted = false;
-        reading = false;
-        emittedReadable = false;
+        readable.undestroy();
+        readable.emittedReadable = false;
+        handleReading = false;
         waitingForFds = false;
         bytesRead = 0;
     }
 
     /** Closes fds nobody took (decisions D14); buffered bytes stay readable in readableLength, as in Node. */
     void destroy() {
+        handleReading = false;
         for (int fd : fds.drain()) LibC.INSTANCE.close(fd);
     }
 
-    private static int nextPowerOfTwo(int n) {
-        return n >= (1 << 30) ? 1 << 30 : Integer.highestOneBit(n - 1) << 1;
+    /** Node's ReadableState and functions for this socket, with net.js's hooks. */
+    final class SocketReadable extends Readable {
+        SocketReadable(int highWaterMark) {
+            super(highWaterMark);
+        }
+
+        /** net.js's {@code Socket.prototype._read}: wait for the connection, or start the handle reading. */
+        @Override
+        protected void _read(int n) {
+            if (socket.connecting || socket.fd < 0) readOnConnect = true;
+            else if (!handleReading) tryReadStart();
+        }
+
+        @Override
+        protected void emit(String event) {
+            // net.js's onReadableStreamEnd is an 'end' listener the Socket registers before any of the user's.
+            if ("end".equals(event)) socket.onReadableStreamEnd();
+            socket.emit(event);
+        }
+
+        @Override
+        protected void emit(String event, Object arg) {
+            socket.emit(event, arg);
+        }
+
+        @Override
+        protected void nextTick(Runnable r) {
+            socket.loop.nextTick(r);
+        }
+
+        @Override
+        protected int listenerCount(String event) {
+            return socket.listenerCount(event);
+        }
+
+        @Override
+        protected boolean destroyed() {
+            return socket.destroyed;
+        }
+
+        @Override
+        protected boolean errored() {
+            return socket.writable.errored != null;
+        }
+
+        @Override
+        protected boolean errorEmitted() {
+            return socket.writable.errorEmitted;
+        }
+
+        @Override
+        protected void errorOrDestroy(Throwable err) {
+            if (!socket.destroyed) socket.destroy(err);
+        }
+
+        @Override
+        protected Throwable unshiftAfterEndEvent() {
+            return new USocketException("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event");
+        }
+
+        @Override
+        protected Throwable pushAfterEof() {
+            return new USocketException("ERR_STREAM_PUSH_AFTER_EOF", "stream.push() after EOF");
+        }
+
+        @Override
+        protected RuntimeException sizeOutOfRange(long n) {
+            return new InvalidArgumentException("ERR_OUT_OF_RANGE", "The value of \"size\" is out of range. It must be <= 1GiB. Received " + n);
+        }
+
+        @Override
+        protected void afterEndEmitted() {
+            socket.onReadableEnded();
+        }
+
+        /** usocket: queued fds are something to read too (decisions D7). */
+        @Override
+        protected boolean hasAncillary() {
+            return fds.size() > 0;
+        }
     }
 }
+

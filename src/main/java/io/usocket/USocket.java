@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  *
  * <p>Structure: this class is Node's {@code lib/net.js} glue ({@code _writeGeneric},
  * {@code _final}, {@code _destroy}, {@code afterConnect}) between a {@link Writable} (Node's
- * {@code writable.js}), the readable side ({@link SocketReader}) and the handle (its write
+ * {@code writable.js}), Node's {@code Readable} ({@code readable.js}) under the read glue
+ * ({@link SocketReader}: net.js's {@code _read} and {@code onStreamRead}) and the handle (its write
  * queue and shutdown request in {@link SocketWriter}, its connect in {@link SocketConnector}),
  * plus usocket's fd extensions (fd-only writes wait here for the next bytes to carry them).
  *
@@ -78,7 +79,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** {@code 'close'}: the socket is closed; the payload is {@code hadError}. Node: {@code socket.on('close', (hadError) => ...)}. */
     public static final Event<Boolean> CLOSE = Event.of(USocket.class, "CLOSE", "close", Boolean.class, false);
     final EventLoop loop;
-    final SocketReader reader = new SocketReader(this);
+    final SocketReader reader;
     final SocketWriter writer = new SocketWriter(this);
     /** Node's WritableState and its functions. */
     SocketWritable writable;
@@ -208,7 +209,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         };
         this.allowHalfOpen = options.allowHalfOpen;
         this.options = options;
-        reader.highWaterMark = options.readableHighWaterMark;
+        reader = new SocketReader(this, options.readableHighWaterMark);
         reader.maxPendingFds = options.maxPendingFds;
         reader.maxPendingBytes = options.maxPendingBytes;
         writableHighWaterMark = options.writableHighWaterMark;
@@ -228,8 +229,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         attach(fd);
         // Node's Socket constructor with a handle: this.read(0) starts reading (and ends the
         // Readable's initial sync state).
-        reader.reading = true;
-        reader.sync = false;
+        reader.readable.read(0);
         updateInterest();
     }
 
@@ -242,8 +242,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         this.peerCredentials = PeerCredentials.of(fd);
         loop.onLoop(() -> {
             attach(fd);
-            reader.reading = true;
-            reader.sync = false;
+            reader.readable.read(0);
             updateInterest();
         });
     }
@@ -319,8 +318,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
         writable.undestroy();
         // _undestroy also clears the readable side's reading flag, but a read() asked for before
         // connect waits in net.js _read for 'connect': here that wait is the flag, so it stays.
-        reader.ended = false;
-        reader.endEmitted = false;
+        reader.readable.ended = false;
+        reader.readable.endEmitted = false;
     }
 
     /** Node's {@code _undestroy()}: a destroyed socket becomes a fresh one, ready to connect. */
@@ -363,11 +362,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
             emit("connected");
             // Node emits 'ready' even when a 'connect' listener destroyed the socket.
             emit("ready");
-            if (!destroyed && !isPaused()) {
-                // Node's afterConnect: read(0) starts reading.
-                reader.reading = true;
-                reader.sync = false;
-            }
+            // Node's afterConnect: a read asked for while connecting starts; unless paused, read(0).
+            if (!destroyed) reader.afterConnect();
         } finally {
             updateInterest();
         }
@@ -394,11 +390,13 @@ public class USocket extends EventEmitter implements AutoCloseable {
             return;
         }
         try {
-            if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
+            // libuv's uv__stream_io: the read side first, then the write side (a peer gone with our
+            // bytes unsent is ECONNRESET or EOF from the read before any EPIPE from the write).
+            if ((ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
+            if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
                 writer.onWritable();
                 publishedLength = writable.length;
             }
-            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
         } finally {
             // A listener that threw (its exception goes to the loop's handler) must not leave epoll
             // watching for the wrong things: the socket would hang or spin.
@@ -412,7 +410,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         int want = 0;
         if (connecting) want = connector != null && connector.awaitingPoll() ? Sys.EPOLLOUT : 0;
         else if (connected) {
-            if (reader.reading && reader.wantsRead()) want |= Sys.EPOLLIN;
+            if (reader.wantsRead()) want |= Sys.EPOLLIN;
             if (writer.wantsWritable()) want |= Sys.EPOLLOUT;
         }
         // libuv: a stream is active while it reads or has a request pending (connect, write,
@@ -456,7 +454,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     public byte[] read() {
         checkLoopThread("read");
-        return reader.read(null);
+        return reader.readable.read(-1);
     }
 
     /**
@@ -469,7 +467,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public byte[] read(int size) {
         checkLoopThread("read");
         if (size < 0) throw new InvalidArgumentException("ERR_OUT_OF_RANGE", "The value of \"size\" is out of range. It must be >= 0. Received " + size);
-        return reader.read(size);
+        return reader.readable.read(size);
     }
 
     /**
@@ -508,7 +506,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     public USocket pause() {
         loop.onLoop(() -> {
-            reader.pause();
+            reader.readable.pause();
             updateInterest();
         });
         return this;
@@ -520,7 +518,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return this socket
      */
     public USocket resume() {
-        loop.onLoop(reader::resume);
+        loop.onLoop(reader.readable::resume);
         return this;
     }
 
@@ -530,7 +528,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return whether {@code pause()} stopped the flow
      */
     public boolean isPaused() {
-        return Boolean.FALSE.equals(reader.flowing);
+        return reader.readable.isPaused();
     }
 
     /**
@@ -543,7 +541,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     public USocket setEncoding(String encoding) {
         StringDecoder decoder = new StringDecoder(encoding); // a bad name throws here, in the caller
-        loop.onLoop(() -> reader.decoder = decoder);           // the decoder is the loop's state
+        loop.onLoop(() -> reader.readable.decoder = decoder);           // the decoder is the loop's state
         return this;
     }
 
@@ -574,14 +572,14 @@ public class USocket extends EventEmitter implements AutoCloseable {
     @Override
     protected void listenerAdded(String event) {
         if (("data".equals(event) || "readable".equals(event))) loop.onLoop(() -> {
-            reader.listenerAdded(event);
+            reader.readable.on(event);
             updateInterest();
         });
     }
 
     @Override
     protected void listenersRemoved(String event) {
-        reader.listenersRemoved(event);
+        reader.readable.removeListener(event);
     }
 
     // ---- writing ----
@@ -937,7 +935,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
 
         @Override
         protected void autoDestroy() {
-            if (reader.endEmitted) destroy();
+            if (reader.readable.endEmitted) destroy();
         }
 
         @Override
@@ -1205,16 +1203,27 @@ public class USocket extends EventEmitter implements AutoCloseable {
                 }
                 emit("close", hadError);
             });
-            if (err != null) loop.nextTick(() -> emitErrorNT(err));
+            loop.nextTick(() -> emitErrorCloseNT(err));
         } else {
             reader.destroy();
-            if (err != null) loop.nextTick(() -> emitErrorNT(err));
+            loop.nextTick(() -> emitErrorCloseNT(err));
             // Node's emitCloseNT for a socket that never had a handle: 'close' with no argument.
             loop.nextTick(() -> emit("close"));
         }
         // After the error is queued: Node emits the server's 'close' (when this was its last
         // connection) after the connection's 'error'.
         if (server != null) server.connectionClosed(this);
+    }
+
+    /**
+     * destroy.js's emitErrorCloseNT / emitCloseNT, the tick after destroy: the error (if any),
+     * then closeEmitted (net.Socket emits its own 'close' from the handle's close callback), after
+     * which the Readable emits no more 'data' or 'end'.
+     */
+    private void emitErrorCloseNT(Throwable err) {
+        if (err != null) emitErrorNT(err);
+        // Not for a socket connect() revived in between: its new connection has not closed.
+        if (destroyed) reader.readable.closeEmitted = true;
     }
 
     /** destroy.js emitErrorNT: one 'error' per stream. */
@@ -1362,7 +1371,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return the read buffer's high-water mark, in bytes
      */
     public int readableHighWaterMark() {
-        return reader.highWaterMark;
+        return reader.readable.highWaterMark;
     }
 
     /**
@@ -1371,7 +1380,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return {@code null} until a consumer chose a mode, then whether the socket flows ({@code 'data'})
      */
     public Boolean readableFlowing() {
-        return reader.flowing;
+        return reader.readable.flowing;
     }
 
     /**
@@ -1389,7 +1398,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return whether {@code 'end'} was emitted
      */
     public boolean readableEnded() {
-        return reader.endEmitted;
+        return reader.readable.endEmitted;
     }
 
     /**

@@ -324,7 +324,14 @@ class HalfOpenDestroyTest {
                 "C close hadError=true"), log.of("C"));
     }
 
-    /** N15: a write pending in the queue when the (paused) peer is destroyed fails with EPIPE or ECONNRESET. */
+    /**
+     * N15: a write pending in the queue when the (paused) peer is destroyed fails with EPIPE or
+     * ECONNRESET. The peer left our bytes unread, so the read sees ECONNRESET first (libuv reads
+     * before it writes, node-semantics N37) and destroys: 'error' comes on the next tick, the
+     * pending write's callback before 'close' (node v20.20: write=false | error ECONNRESET |
+     * write-cb null | close true; the callback gets the error here, docs/differences.md). A write
+     * error first (EPIPE) calls back before 'error', as Node's afterWriteDispatched.
+     */
     @Test
     void pendingWriteFailsWhenPeerIsDestroyed() {
         SocketTestKit.pair(loop, path(), (c, s) -> {
@@ -339,9 +346,12 @@ class HalfOpenDestroyTest {
         List<String> lines = log.of("C");
         assertEquals(4, lines.size(), lines::toString);
         assertEquals("C write returned false", lines.get(0));
-        String errCode = lines.get(1).substring("C write cb ".length());
+        String errCode = lines.get(1).substring(lines.get(1).lastIndexOf(' ') + 1);
         assertTrue(Set.of("EPIPE", "ECONNRESET").contains(errCode), lines::toString);
-        assertEquals(List.of("C write cb " + errCode, "C error " + errCode, "C close hadError=true"), lines.subList(1, 4));
+        List<String> expected = errCode.equals("ECONNRESET")
+                ? List.of("C error " + errCode, "C write cb " + errCode, "C close hadError=true")
+                : List.of("C write cb " + errCode, "C error " + errCode, "C close hadError=true");
+        assertEquals(expected, lines.subList(1, 4));
     }
 
     /**

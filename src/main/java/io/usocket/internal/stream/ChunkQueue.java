@@ -39,6 +39,12 @@ public final class ChunkQueue {
         length += chunk.length;
     }
 
+    /** Bytes left in the first chunk (Node's {@code state.buffer.first().length}), 0 when empty. */
+    public int firstChunkLength() {
+        byte[] head = chunks.peekFirst();
+        return head == null ? 0 : head.length - headOffset;
+    }
+
     /** Takes the first whole chunk (flowing mode's {@code 'data'}), or null when empty. */
     public byte[] shiftChunk() {
         byte[] head = chunks.pollFirst();
