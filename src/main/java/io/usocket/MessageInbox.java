@@ -49,7 +49,7 @@ final class MessageInbox {
         // now, as Node's async iterator does for a finished stream (decisions D56).
         lock.lock();
         try {
-            if (socket.reader.endEmitted) ended = true;
+            if (socket.reader.readable.endEmitted) ended = true;
             if (socket.destroyed && !ended) {
                 error = socket.writable.errored != null ? socket.writable.errored
                         : new USocketException("ERR_STREAM_PREMATURE_CLOSE", "Premature close");
