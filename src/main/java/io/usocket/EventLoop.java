@@ -311,7 +311,8 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void drainTicks() {
+    /** Node's nextTick drain; also run by a socket between the chunks of one read (node-semantics N40). Loop thread. */
+    void drainTicks() {
         Runnable r;
         while (fatal == null && (r = ticks.poll()) != null) {
             try {

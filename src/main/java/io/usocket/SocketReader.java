@@ -77,7 +77,12 @@ final class SocketReader {
     void onReadable(boolean hup) {
         readPartial = false;
         for (int i = 0; i < READS_PER_WAKEUP && !socket.destroyed && wantsRead(); i++) {
-            if (!readOnce()) break;
+            boolean more = readOnce();
+            // Node calls onStreamRead once per libuv read_cb through MakeCallback, which drains
+            // the nextTick queue when it returns: ticks queued by one chunk's 'data' run before
+            // the next chunk is read (node-semantics N40).
+            socket.loop.drainTicks();
+            if (!more) break;
         }
         // libuv's uv__stream_io: EPOLLHUP after a short read in this same wakeup is EOF at once,
         // without another read. The peer closed; a read now could give ECONNRESET (it left bytes

@@ -374,11 +374,15 @@ public class USocket extends EventEmitter implements AutoCloseable {
             return;
         }
         try {
-            if ((ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
+            // libuv's uv__stream_io: the read side first, then (unless a read callback closed
+            // the stream) the write side (node-semantics N41).
+            // uv__read reads only while the stream reads (UV_HANDLE_READING): an EPOLLHUP/EPOLLERR
+            // reported for a pending write does not make a stream that is not reading read.
+            if ((ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.reading && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
+            if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
                 writer.onWritable();
                 publishedLength = writable.length;
             }
-            if (!destroyed && (ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
         } finally {
             // A listener that threw (its exception goes to the loop's handler) must not leave epoll
             // watching for the wrong things: the socket would hang or spin.

@@ -206,7 +206,11 @@ final class JavaInterpreter {
                 switch (ev) {
                     case "data" -> log(name, "data " + text(arg));
                     case "error" -> log(name, "error " + errText(arg));
-                    case "close" -> log(name, "close" + (name.equals("server") ? "" : " " + arg));
+                    // Java has no undefined: a listener of an event emitted with no argument
+                    // (emit("close"), as node's emitCloseNT for a socket that never had a handle)
+                    // gets null. USocket emits 'close' with a boolean otherwise, never null, so a
+                    // null here is node's undefined.
+                    case "close" -> log(name, "close" + (name.equals("server") ? "" : " " + (arg == null ? "undefined" : arg)));
                     default -> log(name, ev);
                 }
                 fire(name, ev);
