@@ -379,7 +379,10 @@ public class USocket extends EventEmitter implements AutoCloseable {
             // uv__read reads only while the stream reads (UV_HANDLE_READING): an EPOLLHUP/EPOLLERR
             // reported for a pending write does not make a stream that is not reading read.
             if ((ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.reading && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
-            if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
+            // uv__write + uv__write_callbacks + uv__drain on EPOLLOUT, and also on EPOLLHUP/ERR:
+            // a shutdown fed to the pending queue completes here already when the peer hung up
+            // (node-semantics N42).
+            if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0) {
                 writer.onWritable();
                 publishedLength = writable.length;
             }
