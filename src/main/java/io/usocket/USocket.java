@@ -405,6 +405,9 @@ public class USocket extends EventEmitter implements AutoCloseable {
         // libuv: a stream is active while it reads or has a request pending (connect, write,
         // shutdown); only then does it keep the loop alive (decisions D21).
         io.setActive(want != 0);
+        // A connect, a write waiting in the queue or a shutdown behind it is a libuv request:
+        // it holds the loop even when the socket is unref'd (node-semantics N43).
+        io.setRequests(connecting || writer.wantsWritable());
         loop.ioSet(io, fd, want);
     }
 
@@ -1226,6 +1229,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         UnixSockets.close(fd);
         fd = -1;
         io.setActive(false);
+        io.setRequests(false);
         loop.removeHandle(io);
     }
 
