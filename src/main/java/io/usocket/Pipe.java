@@ -18,19 +18,24 @@ final class Pipe {
             if (!ok) src.pause();
         };
         Runnable onDrain = src::resume;
-        // Node: 'unpipe' comes at dst's 'finish' when piping ends dst, else at the source's 'end'.
+        src.pipes++;
+        boolean[] piped = {true};
+        // Node's unpipe, once: at dst's 'finish' or 'close' (whatever the end option), or at the
+        // source's 'end' when piping does not end dst. A source left with no destination stops
+        // flowing (Readable.unpipe pauses it when state.pipes becomes empty; node-semantics N45).
         Runnable unpipe = () -> {
+            if (!piped[0]) return;
+            piped[0] = false;
             src.off("data", onData);
             dst.off("drain", onDrain);
+            if (--src.pipes == 0) src.pause();
             dst.emit("unpipe", src);
         };
         dst.on("drain", onDrain);
-        if (end) {
-            src.once("end", () -> dst.end());
-            dst.once("finish", unpipe);
-        } else {
-            src.once("end", unpipe);
-        }
+        if (end) src.once("end", () -> dst.end());
+        else src.once("end", unpipe);
+        dst.once("finish", unpipe);
+        dst.once("close", unpipe);
         dst.emit("pipe", src);
         src.on("data", onData);
     }

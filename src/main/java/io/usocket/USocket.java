@@ -89,6 +89,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private List<WriteRequest> fdsWaiting;
     /** Node's {@code this._handle}: set by connect(), accept or adoption, gone at destroy. */
     private boolean hasHandle;
+    /** Destinations this socket pipes to (Node's {@code state.pipes.length}); kept by {@link Pipe}. Loop thread. */
+    int pipes;
     /** A write held while connecting (Node's {@code _pendingData}). */
     private boolean pendingData;
     /** The peer ended us and allowHalfOpen is false: writes fail with EPIPE (Node's writeAfterFIN). */
@@ -312,7 +314,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
         pendingData = false;
         writeAfterFin = false;
         reader.undestroy();
+        // destroy.js undestroy resets the flags of the same WritableState and leaves its cork
+        // count alone: a socket corked before it was destroyed is still corked when it
+        // connects again (node 20: a write then stays buffered) (node-semantics N44).
+        int corked = writable.corked;
         writable = new SocketWritable(writableHighWaterMark);
+        writable.corked = corked;
         // Node's byte counts belong to the handle: a new connection counts from 0.
         writer.dispatched = 0;
         writer.shut = false;

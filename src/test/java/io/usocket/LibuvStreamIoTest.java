@@ -114,8 +114,8 @@ class LibuvStreamIoTest {
                 s.resume();
             }, 200).unref();
         });
+        USocket c = new USocket(loop);
         server.listen(path, () -> {
-            USocket c = new USocket(loop);
             c.on("error", (Throwable e) -> log.add("client error " + EventLog.code(e)));
             c.connect(path, () -> {
                 c.unref();
@@ -125,6 +125,8 @@ class LibuvStreamIoTest {
             });
         });
         loop.run();
+        // node exits with the unref'd client still open: it is ours to close.
+        c.destroy();
         assertEquals(List.of("write=false", "timer: resume", "write cb null", "server got 4000000", "server close"),
                 log.all().stream().filter(e -> !e.startsWith("client")).toList());
     }
@@ -146,5 +148,73 @@ class LibuvStreamIoTest {
         }, 1);
         loop.run();
         assertEquals(List.of("A", "immediate", "B", "C"), log.all());
+    }
+
+    /**
+     * N44. node: connect | uncork | write cb null | server data A | server end. destroy.js's
+     * undestroy (connect() on a destroyed socket) resets the writable flags but keeps the cork
+     * count: the write waits for uncork().
+     */
+    @Test
+    void n44ASocketCorkedBeforeItWasDestroyedIsStillCorkedWhenItConnectsAgain() {
+        String path = kit.path("cork.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            s.on("data", (byte[] d) -> log.add("server data " + new String(d)));
+            s.on("end", () -> {
+                log.add("server end");
+                server.close();
+            });
+        });
+        USocket c = new USocket(loop);
+        c.cork();
+        c.destroy();
+        server.listen(path, () -> c.connect(path, () -> {
+            log.add("connect");
+            c.write("A", e -> log.add("write cb " + EventLog.code(e)));
+            loop.setTimeout(() -> {
+                log.add("uncork");
+                c.uncork();
+                c.end();
+            }, 50);
+        }));
+        loop.run();
+        assertEquals(List.of("connect", "uncork", "write cb null", "server data A", "server end"), log.all());
+    }
+
+    /**
+     * N45. node: s finish | s unpipe | c end | isPaused true readableLength 1. The pipe ends at
+     * dst's 'finish' and Readable.unpipe pauses a source left piping nowhere: the peer's later
+     * byte stays buffered (no 'data', no 'end').
+     */
+    @Test
+    void n45APipeEndsAtTheDestinationsFinishAndPausesTheSource() {
+        String path = kit.path("pipe.sock");
+        UServer server = new UServer(loop);
+        USocket[] c = {null};
+        server.on("connection", (USocket s) -> {
+            server.close();
+            s.on("data", (Object d) -> log.add("s data " + EventLog.text(d)));
+            for (String e : new String[] {"end", "finish", "unpipe"}) s.on(e, log.rec("s " + e));
+            s.end();
+            s.pipe(s);
+            loop.setTimeout(() -> {
+                log.add("isPaused " + s.isPaused() + " readableLength " + s.readableLength());
+                s.destroy();
+                c[0].destroy();
+            }, 100);
+        });
+        server.listen(path, () -> {
+            c[0] = new USocket(loop);
+            c[0].connect(path, () -> {
+                c[0].on("end", () -> {
+                    log.add("c end");
+                    c[0].write("A");
+                });
+                c[0].resume();
+            });
+        });
+        loop.run();
+        assertEquals(List.of("s finish", "s unpipe", "c end", "isPaused true readableLength 1"), log.all());
     }
 }
