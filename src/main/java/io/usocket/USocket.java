@@ -925,8 +925,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
 
         @Override
         protected void errorOrDestroy(Throwable err, boolean sync) {
-            // net.Socket has autoDestroy: destroy(err) (ignored once destroyed).
-            if (!destroyed) destroy(err);
+            // net.Socket has autoDestroy: destroy(err) (ignored once destroyed). The socket's
+            // flag, not this Writable's: Node's undestroy (connect() after destroy) revives the
+            // one state object, so a write that failed before it still destroys the new
+            // connection (node 20: write cb, 'error' ERR_SOCKET_CLOSED, 'close' true).
+            if (!USocket.this.destroyed) destroy(err);
         }
 
         @Override

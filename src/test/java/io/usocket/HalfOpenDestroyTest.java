@@ -324,7 +324,14 @@ class HalfOpenDestroyTest {
                 "C close hadError=true"), log.of("C"));
     }
 
-    /** N15: a write pending in the queue when the (paused) peer is destroyed fails with EPIPE or ECONNRESET. */
+    /**
+     * N15: a write pending in the queue when the (paused) peer is destroyed fails with EPIPE or
+     * ECONNRESET. Node v20 (three runs alike): C write returned false | C error ECONNRESET |
+     * C write cb null | C close hadError=true: the read side sees the reset first (uv__stream_io
+     * reads before it writes, node-semantics N41); the cancelled write's callback comes from the
+     * close, before 'close'. Its error here is the listed difference (docs/differences.md: a
+     * write pending in the kernel when the socket is destroyed fails).
+     */
     @Test
     void pendingWriteFailsWhenPeerIsDestroyed() {
         SocketTestKit.pair(loop, path(), (c, s) -> {
@@ -339,9 +346,9 @@ class HalfOpenDestroyTest {
         List<String> lines = log.of("C");
         assertEquals(4, lines.size(), lines::toString);
         assertEquals("C write returned false", lines.get(0));
-        String errCode = lines.get(1).substring("C write cb ".length());
+        String errCode = lines.get(1).substring("C error ".length());
         assertTrue(Set.of("EPIPE", "ECONNRESET").contains(errCode), lines::toString);
-        assertEquals(List.of("C write cb " + errCode, "C error " + errCode, "C close hadError=true"), lines.subList(1, 4));
+        assertEquals(List.of("C error " + errCode, "C write cb " + errCode, "C close hadError=true"), lines.subList(1, 4));
     }
 
     /**

@@ -217,4 +217,31 @@ class LibuvStreamIoTest {
         loop.run();
         assertEquals(List.of("s finish", "s unpipe", "c end", "isPaused true readableLength 1"), log.all());
     }
+
+    /**
+     * N44. node: write=false | write cb ERR_SOCKET_CLOSED | close undefined |
+     * error ERR_SOCKET_CLOSED | close true (no 'connect'). A write before any connect fails on
+     * the next tick; connect() on the destroyed socket (in 'listening', before that tick)
+     * revives the same state, so the failed write's errorOrDestroy destroys the new connection.
+     */
+    @Test
+    void n44AWriteThatFailedBeforeConnectDestroysTheRevivedSocket() {
+        String path = kit.path("revive.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.destroy());
+        USocket c = new USocket(loop);
+        c.on("connect", log.rec("connect"));
+        c.on("error", (Throwable e) -> log.add("error " + EventLog.code(e)));
+        c.on("close", (Boolean h) -> {
+            log.add("close " + (h == null ? "undefined" : h));
+            if (h != null) server.close();
+        });
+        server.on("listening", () -> c.connect(path));
+        server.listen(path);
+        log.add("write=" + c.write("E4", e -> log.add("write cb " + EventLog.code(e))));
+        c.destroy();
+        loop.run();
+        assertEquals(List.of("write=false", "write cb ERR_SOCKET_CLOSED", "close undefined",
+                "error ERR_SOCKET_CLOSED", "close true"), log.all());
+    }
 }
