@@ -3,7 +3,7 @@
 // object a line) on stdin, runs them one after the other in this process, each on its own
 // socket path, and prints one JSON line {seed, status, trace} per scenario.
 // The Java twin is io.usocket.diff.JavaInterpreter: keep the two in step, op for op.
-//   node interp.js [--jitter SEED] < scenarios.jsonl
+//   node interp.js [--jitter SEED] [--slow] < scenarios.jsonl
 // --jitter adds random busy-waits and no-op immediates; a deterministic scenario's trace must
 // not change under it (the harness excludes those whose trace does).
 const net = require('net');
@@ -22,7 +22,12 @@ if (ji >= 0) {
   let s = Number(process.argv[ji + 1] || 1) >>> 0 || 1;
   jitter = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
 }
+// --slow: every traced event busy-waits past the next millisecond, so a 1 ms timer (setTimeout 0)
+// is due at the first timers phase after it was set. A scenario whose trace changes under it
+// orders a timer against I/O by the clock (node's own setTimeout-vs-I/O race): not comparable.
+const slow = process.argv.includes('--slow');
 function jitterHere() {
+  if (slow) { const until = process.hrtime.bigint() + 1200000n; while (process.hrtime.bigint() < until); }
   if (!jitter) return;
   const r = jitter();
   if (r < 0.3) { const until = process.hrtime.bigint() + BigInt(Math.floor(jitter() * 1500000)); while (process.hrtime.bigint() < until); }

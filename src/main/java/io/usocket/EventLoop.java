@@ -70,6 +70,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Handles that are active and referenced (libuv's active_handles, less the unref'd ones). */
     private int activeHandles;
     private int refTimers;
+    /** Handles with a request pending, ref'd or not (libuv's active_reqs; node-semantics N43). */
+    private int activeReqs;
     private long now;
     /**
      * The thread that owns the loop's state while it runs (decisions D20): set by run()/start()
@@ -205,14 +207,14 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** libuv's {@code uv__loop_alive}: active referenced handles, pending work, closing handles (and Node's timers and ticks). */
     private boolean alive() {
         // Ref'd immediates are counted in refTimers; an unref'd one alone does not hold the loop (Node).
-        return activeHandles > 0 || refTimers > 0 || !pending.isEmpty() || !closing.isEmpty()
+        return activeHandles > 0 || activeReqs > 0 || refTimers > 0 || !pending.isEmpty() || !closing.isEmpty()
                 || !ticks.isEmpty() || !tasks.isEmpty();
     }
 
     /** libuv's {@code uv__backend_timeout}: 0 while anything is due now, else until the next timer. */
     private int pollTimeout() {
         if (!immediates.isEmpty() || !ticks.isEmpty() || !pending.isEmpty() || !closing.isEmpty()) return 0;
-        if (activeHandles == 0 && refTimers == 0) return 0;
+        if (activeHandles == 0 && activeReqs == 0 && refTimers == 0) return 0;
         Timer next = timers.peek();
         return next == null ? -1 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, next.due - now));
     }
@@ -280,8 +282,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void runTimers() {
+        // Node's processTimers(now): the phase judges every timer against the time it started
+        // with, though setTimeout() refreshes the loop's time meanwhile (decisions D85): a timer
+        // set by a timer callback is never due in the same phase.
+        long phaseNow = now;
         Timer t;
-        while (!stopped() && (t = timers.peek()) != null && t.due <= now) {
+        while (!stopped() && (t = timers.peek()) != null && t.due <= phaseNow) {
             timers.poll();
             if (t.interval >= 0) {
                 t.due = now + t.interval;
@@ -318,7 +324,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** Also run by a socket between the reads of one wakeup: node drains after each read callback. */
+    /** Node's nextTick drain; also run by a socket between the chunks of one read (node-semantics N40). Loop thread. */
     void drainTicks() {
         Runnable r;
         while (fatal == null && (r = ticks.poll()) != null) {
@@ -634,6 +640,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         ticks.clear();
         tasks.clear();
         activeHandles = 0;
+        activeReqs = 0;
         refTimers = 0;
         epoll.close();
     }
@@ -663,6 +670,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** A handle became active or inactive, or was ref'd or unref'd: libuv's active handle count. */
     void handleCountChanged(int delta) {
         activeHandles += delta;
+    }
+
+    /** A handle's pending requests started or ended (libuv's uv__req_register/unregister). */
+    void requestCountChanged(int delta) {
+        activeReqs += delta;
     }
 
     /**

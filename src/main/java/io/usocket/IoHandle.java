@@ -14,6 +14,7 @@ abstract class IoHandle {
     private final EventLoop loop;
     private boolean ref = true;
     private boolean active;
+    private boolean requests;
     /** The fd epoll watches for this handle, or -1 (libuv's io_watcher; loop thread). */
     int fd = -1;
     /** Events wanted (libuv's pevents) and events epoll has (libuv's events). */
@@ -48,6 +49,17 @@ abstract class IoHandle {
         if (ref) loop.handleCountChanged(a ? 1 : -1);
     }
 
+
+    /**
+     * The handle has a request pending (connect, write, shutdown). libuv's uv__has_active_reqs
+     * keeps the loop alive for requests whatever the handle's ref: an unref'd socket still
+     * finishes its pending write before {@code run()} returns (node-semantics N43). Loop thread.
+     */
+    final void setRequests(boolean r) {
+        if (requests == r) return;
+        requests = r;
+        loop.requestCountChanged(r ? 1 : -1);
+    }
 
     /** Node's {@code ref()} / {@code unref()} of the owner; safe from any thread. */
     final void setRef(boolean r) {

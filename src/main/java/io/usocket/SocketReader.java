@@ -144,8 +144,9 @@ final class SocketReader {
     /** onStreamRead with bytes: a push the Readable refuses stops the handle reading. */
     private void push(byte[] chunk) {
         if (!readable.push(chunk) && !waitingForFds) readStop();
-        // libuv calls node's onread once per read, and node drains its nextTick queue after each
-        // callback: what the push scheduled ('readable', 'data' of a resume) runs before the next read.
+        // libuv calls node's onStreamRead once per read through MakeCallback, which drains the
+        // nextTick queue when it returns: what the push scheduled ('readable', 'data' of a
+        // resume, ticks queued by a 'data' listener) runs before the next read (node-semantics N40).
         socket.loop.drainTicks();
     }
 

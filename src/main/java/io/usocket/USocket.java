@@ -331,7 +331,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
         pendingData = false;
         writeAfterFin = false;
         reader.undestroy();
+        // destroy.js undestroy resets the flags of the same WritableState and leaves its cork
+        // count alone: a socket corked before it was destroyed is still corked when it
+        // connects again (node 20: a write then stays buffered) (node-semantics N44).
+        int corked = writable.corked;
         writable = new SocketWritable(writableHighWaterMark);
+        writable.corked = corked;
         // Node's byte counts belong to the handle: a new connection counts from 0.
         writer.dispatched = 0;
         writer.shut = false;
@@ -390,10 +395,15 @@ public class USocket extends EventEmitter implements AutoCloseable {
             return;
         }
         try {
-            // libuv's uv__stream_io: the read side first, then the write side (a peer gone with our
-            // bytes unsent is ECONNRESET or EOF from the read before any EPIPE from the write).
+            // libuv's uv__stream_io: the read side first, then (unless a read callback closed
+            // the stream) the write side (node-semantics N41). uv__read reads only while the
+            // stream reads (wantsRead is false unless the handle reads): an EPOLLHUP/EPOLLERR
+            // reported for a pending write does not make a stream that is not reading read.
             if ((ops & (Sys.EPOLLIN | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0 && reader.wantsRead()) reader.onReadable((ops & Sys.EPOLLHUP) != 0);
-            if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0 && writer.wantsWritable()) {
+            // uv__write + uv__write_callbacks + uv__drain on EPOLLOUT, and also on EPOLLHUP/ERR:
+            // a shutdown fed to the pending queue completes here already when the peer hung up
+            // (node-semantics N42).
+            if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0) {
                 writer.onWritable();
                 publishedLength = writable.length;
             }
@@ -416,6 +426,9 @@ public class USocket extends EventEmitter implements AutoCloseable {
         // libuv: a stream is active while it reads or has a request pending (connect, write,
         // shutdown); only then does it keep the loop alive (decisions D21).
         io.setActive(want != 0);
+        // A connect, a write waiting in the queue or a shutdown behind it is a libuv request:
+        // it holds the loop even when the socket is unref'd (node-semantics N43).
+        io.setRequests(connecting || writer.wantsWritable());
         loop.ioSet(io, fd, want);
     }
 
@@ -929,8 +942,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
 
         @Override
         protected void errorOrDestroy(Throwable err, boolean sync) {
-            // net.Socket has autoDestroy: destroy(err) (ignored once destroyed).
-            if (!destroyed) destroy(err);
+            // net.Socket has autoDestroy: destroy(err) (ignored once destroyed). The socket's
+            // flag, not this Writable's: Node's undestroy (connect() after destroy) revives the
+            // one state object, so a write that failed before it still destroys the new
+            // connection (node 20: write cb, 'error' ERR_SOCKET_CLOSED, 'close' true).
+            if (!USocket.this.destroyed) destroy(err);
         }
 
         @Override
@@ -1251,6 +1267,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         UnixSockets.close(fd);
         fd = -1;
         io.setActive(false);
+        io.setRequests(false);
         loop.removeHandle(io);
     }
 

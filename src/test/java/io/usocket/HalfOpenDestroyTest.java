@@ -327,7 +327,7 @@ class HalfOpenDestroyTest {
     /**
      * N15: a write pending in the queue when the (paused) peer is destroyed fails with EPIPE or
      * ECONNRESET. The peer left our bytes unread, so the read sees ECONNRESET first (libuv reads
-     * before it writes, node-semantics N37) and destroys: 'error' comes on the next tick, the
+     * before it writes, node-semantics N41) and destroys: 'error' comes on the next tick, the
      * pending write's callback before 'close' (node v20.20: write=false | error ECONNRESET |
      * write-cb null | close true; the callback gets the error here, docs/differences.md). A write
      * error first (EPIPE) calls back before 'error', as Node's afterWriteDispatched.

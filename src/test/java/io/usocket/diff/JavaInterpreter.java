@@ -34,6 +34,14 @@ final class JavaInterpreter {
     static final long MAX_MS = 3000;     // still busy after this: TIMEOUT
     /** How long a scenario may run before it is a hang; {@code -Ddiff.watchdogMs} on a very slow machine. */
     static final long WATCHDOG_MS = Long.getLong("diff.watchdogMs", 10_000);
+    /**
+     * As interp.js {@code --slow} (node's run the harness requires to agree with its plain runs):
+     * every traced event busy-waits past the next millisecond, so a 1 ms timer falls due at the
+     * first timers phase after it was set, on both sides. Without it, whether a fast loop turns
+     * once or five times before a {@code setTimeout(0)} is due is a matter of the clock.
+     * {@code -Ddiff.javaSlow=false} turns it off.
+     */
+    static final boolean SLOW = Boolean.parseBoolean(System.getProperty("diff.javaSlow", "true"));
     static final List<String> SOCKET_EVENTS = List.of("connect", "ready", "end", "prefinish", "finish", "close", "error", "drain", "timeout");
 
     private final Path dir;
@@ -109,7 +117,16 @@ final class JavaInterpreter {
 
         void execute() {
             try {
-                setUp();
+                // interp.js starts each scenario from the previous one's setTimeout (its promise
+                // continuation runs in node's timers phase): start it from a timer here too, so
+                // the scenario's first ops and the timers they set see the same phase.
+                loop.setTimeout(() -> {
+                    try {
+                        setUp();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, 5);
                 loop.run();
             } catch (Throwable e) {
                 log("main", "run threw " + errText(e));
@@ -203,10 +220,15 @@ final class JavaInterpreter {
         private Consumer<Object> recorder(String name, String ev) {
             return arg -> {
                 if (done) return;
+                slowHere();
                 switch (ev) {
                     case "data" -> log(name, "data " + text(arg));
                     case "error" -> log(name, "error " + errText(arg));
-                    case "close" -> log(name, "close" + (name.equals("server") ? "" : " " + arg));
+                    // Java has no undefined: a listener of an event emitted with no argument
+                    // (emit("close"), as node's emitCloseNT for a socket that never had a handle)
+                    // gets null. USocket emits 'close' with a boolean otherwise, never null, so a
+                    // null here is node's undefined.
+                    case "close" -> log(name, "close" + (name.equals("server") ? "" : " " + (arg == null ? "undefined" : arg)));
                     default -> log(name, ev);
                 }
                 fire(name, ev);
@@ -249,7 +271,9 @@ final class JavaInterpreter {
 
         private Consumer<Throwable> cbFor(String name, String what) {
             return err -> {
-                if (!done) log(name, what + " " + errText(err));
+                if (done) return;
+                slowHere();
+                log(name, what + " " + errText(err));
             };
         }
 
@@ -358,6 +382,13 @@ final class JavaInterpreter {
                 log(name, op.op() + " threw " + errText(e));
             }
         }
+    }
+
+    /** interp.js's --slow busy-wait (see {@link #SLOW}). */
+    static void slowHere() {
+        if (!SLOW) return;
+        long until = System.nanoTime() + 1_200_000L;
+        while (System.nanoTime() < until) Thread.onSpinWait();
     }
 
     /** As interp.js: an error's code, or {@code Error:message} when it has none; {@code null} for none. */

@@ -59,8 +59,18 @@ final class NodeInterpreter {
 
     /** Starts node on {@code scenarios}; {@code jitterSeed} 0 runs it plain, otherwise jittered. */
     static Batch start(Path scenarios, Path work, String name, long jitterSeed, int count) throws IOException {
+        return start(scenarios, work, name, jitterSeed, false, count);
+    }
+
+    /**
+     * As {@link #start(Path, Path, String, long, int)}; {@code slow} makes every traced event
+     * busy-wait past the next millisecond (interp.js {@code --slow}), which exposes scenarios
+     * whose order depends on when a 1 ms timer falls due against I/O.
+     */
+    static Batch start(Path scenarios, Path work, String name, long jitterSeed, boolean slow, int count) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("node", script().toString()));
         if (jitterSeed != 0) cmd.addAll(List.of("--jitter", Long.toString(jitterSeed)));
+        if (slow) cmd.add("--slow");
         Path out = work.resolve(name + ".out");
         Path err = work.resolve(name + ".err");
         Process p = new ProcessBuilder(cmd)

@@ -1,0 +1,247 @@
+package io.usocket;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Where libuv's {@code uv__stream_io}, {@code uv__loop_alive} and node's timer processing put
+ * events, found by the differential harness (issue 9): node-semantics N40–N43, decisions D85.
+ * Each expected trace is the output of the same program on node v20.20 (quoted in the comment).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class LibuvStreamIoTest {
+    @RegisterExtension
+    final SocketTestKit kit = new SocketTestKit();
+    private final EventLog log = kit.log;
+    private final EventLoop loop = kit.loop();
+
+    /**
+     * N40. node (150000 bytes waiting, then read): data 65536 | tick | data 65536 | tick |
+     * data 18928 | tick | end. Node calls onStreamRead once per libuv read callback through
+     * MakeCallback, which drains the nextTick queue before the next chunk is read.
+     */
+    @Test
+    void n40TicksQueuedByOneChunkRunBeforeTheNextChunkOfTheSameRead() {
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            s.pause();
+            // The client's bytes all wait in the kernel before reading starts: one wakeup, three reads.
+            loop.setTimeout(() -> {
+                s.on("data", (byte[] d) -> {
+                    log.add("data " + d.length);
+                    loop.nextTick(log.rec("tick"));
+                });
+                s.on("end", () -> {
+                    log.add("end");
+                    s.end();
+                    server.close();
+                });
+                s.resume();
+            }, 100);
+        });
+        server.listen(kit.path("ticks.sock"), () -> {
+            USocket c = new USocket(loop);
+            c.connect(kit.path("ticks.sock"), () -> c.end(new byte[150_000]));
+        });
+        loop.run();
+        assertEquals(List.of("data 65536", "tick", "data 65536", "tick", "data 18928", "tick", "end"), log.all());
+    }
+
+    /**
+     * N42. node: s1 end | s1 prefinish | s1 finish | s2 data x | s1 close | s2 end | s2 prefinish |
+     * s2 finish | s2 close. s1's peer closed: epoll reports EPOLLIN|EPOLLHUP, the read gives EOF,
+     * net's auto end() requests the shutdown, and uv__stream_io, seeing POLLHUP, runs uv__drain
+     * in the same callback: the shutdown completes before s2's data of the same poll.
+     */
+    @Test
+    void n42ShutdownCompletesInTheSameCallbackWhenThePeerHungUp() {
+        String path = kit.path("hup.sock");
+        UServer server = new UServer(loop);
+        List<USocket> clients = new ArrayList<>();
+        int[] n = {0};
+        server.on("connection", (USocket s) -> {
+            String name = "s" + (++n[0]);
+            for (String e : new String[] {"end", "prefinish", "finish", "close"}) s.on(e, log.rec(name + " " + e));
+            s.on("data", (byte[] d) -> log.add(name + " data " + new String(d)));
+            if (n[0] == 1) {
+                clients.add(new USocket(loop).connect(path));
+            } else {
+                loop.setTimeout(() -> {
+                    clients.get(0).destroy();
+                    clients.get(1).write("x");
+                    clients.get(1).end();
+                    server.close();
+                }, 50);
+            }
+        });
+        server.listen(path, () -> clients.add(new USocket(loop).connect(path)));
+        loop.run();
+        assertEquals(List.of("s1 end", "s1 prefinish", "s1 finish", "s2 data x", "s1 close",
+                "s2 end", "s2 prefinish", "s2 finish", "s2 close"), log.all());
+    }
+
+    /**
+     * N43. node: write=false | timer: resume | write cb null | server got 4000000 | server close |
+     * (exit). The client is unref'd and its peer not reading, the server closed, the timer
+     * unref'd: only the pending write request holds the loop (libuv's uv__has_active_reqs), so
+     * the unref'd timer still fires and the write completes before run() returns.
+     */
+    @Test
+    void n43AnUnrefdSocketsPendingWriteKeepsTheLoopAlive() {
+        String path = kit.path("unref.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            s.pause();
+            server.close(err -> log.add("server close"));
+            long[] got = {0};
+            s.on("data", (byte[] d) -> {
+                got[0] += d.length;
+                if (got[0] == 4_000_000) {
+                    log.add("server got 4000000");
+                    s.destroy();
+                }
+            });
+            loop.setTimeout(() -> {
+                log.add("timer: resume");
+                s.resume();
+            }, 200).unref();
+        });
+        USocket c = new USocket(loop);
+        server.listen(path, () -> {
+            c.on("error", (Throwable e) -> log.add("client error " + EventLog.code(e)));
+            c.connect(path, () -> {
+                c.unref();
+                byte[] big = new byte[4_000_000];
+                Arrays.fill(big, (byte) 'x');
+                log.add("write=" + c.write(big, e -> log.add("write cb " + EventLog.code(e))));
+            });
+        });
+        loop.run();
+        // node exits with the unref'd client still open: it is ours to close.
+        c.destroy();
+        assertEquals(List.of("write=false", "timer: resume", "write cb null", "server got 4000000", "server close"),
+                log.all().stream().filter(e -> !e.startsWith("client")).toList());
+    }
+
+    /**
+     * Decisions D85. node: A | immediate | B | C. B, set by A's callback, is judged against the
+     * time the timers phase started (node's processTimers(now)), though setting C refreshed the
+     * loop's time after B was due: B runs in the next turn, after the immediate.
+     */
+    @Test
+    void d85ATimerSetByATimerIsNotDueInTheSamePhase() {
+        loop.setTimeout(() -> {
+            loop.setTimeout(log.rec("B"), 1);
+            long until = System.nanoTime() + 3_000_000L;
+            while (System.nanoTime() < until) Thread.onSpinWait(); // past B's due time, on purpose
+            loop.setTimeout(log.rec("C"), 50);
+            loop.setImmediate(log.rec("immediate"));
+            log.add("A");
+        }, 1);
+        loop.run();
+        assertEquals(List.of("A", "immediate", "B", "C"), log.all());
+    }
+
+    /**
+     * N44. node: connect | uncork | write cb null | server data A | server end. destroy.js's
+     * undestroy (connect() on a destroyed socket) resets the writable flags but keeps the cork
+     * count: the write waits for uncork().
+     */
+    @Test
+    void n44ASocketCorkedBeforeItWasDestroyedIsStillCorkedWhenItConnectsAgain() {
+        String path = kit.path("cork.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            s.on("data", (byte[] d) -> log.add("server data " + new String(d)));
+            s.on("end", () -> {
+                log.add("server end");
+                server.close();
+            });
+        });
+        USocket c = new USocket(loop);
+        c.cork();
+        c.destroy();
+        server.listen(path, () -> c.connect(path, () -> {
+            log.add("connect");
+            c.write("A", e -> log.add("write cb " + EventLog.code(e)));
+            loop.setTimeout(() -> {
+                log.add("uncork");
+                c.uncork();
+                c.end();
+            }, 50);
+        }));
+        loop.run();
+        assertEquals(List.of("connect", "uncork", "write cb null", "server data A", "server end"), log.all());
+    }
+
+    /**
+     * N36. node: s finish | s unpipe | c end | isPaused true readableLength 1. The pipe ends at
+     * dst's 'finish' and Readable.unpipe pauses a source left piping nowhere: the peer's later
+     * byte stays buffered (no 'data', no 'end').
+     */
+    @Test
+    void n36APipeEndsAtTheDestinationsFinishAndPausesTheSource() {
+        String path = kit.path("pipe.sock");
+        UServer server = new UServer(loop);
+        USocket[] c = {null};
+        server.on("connection", (USocket s) -> {
+            server.close();
+            s.on("data", (Object d) -> log.add("s data " + EventLog.text(d)));
+            for (String e : new String[] {"end", "finish", "unpipe"}) s.on(e, log.rec("s " + e));
+            s.end();
+            s.pipe(s);
+            loop.setTimeout(() -> {
+                log.add("isPaused " + s.isPaused() + " readableLength " + s.readableLength());
+                s.destroy();
+                c[0].destroy();
+            }, 100);
+        });
+        server.listen(path, () -> {
+            c[0] = new USocket(loop);
+            c[0].connect(path, () -> {
+                c[0].on("end", () -> {
+                    log.add("c end");
+                    c[0].write("A");
+                });
+                c[0].resume();
+            });
+        });
+        loop.run();
+        assertEquals(List.of("s finish", "s unpipe", "c end", "isPaused true readableLength 1"), log.all());
+    }
+
+    /**
+     * N44. node: write=false | write cb ERR_SOCKET_CLOSED | close undefined |
+     * error ERR_SOCKET_CLOSED | close true (no 'connect'). A write before any connect fails on
+     * the next tick; connect() on the destroyed socket (in 'listening', before that tick)
+     * revives the same state, so the failed write's errorOrDestroy destroys the new connection.
+     */
+    @Test
+    void n44AWriteThatFailedBeforeConnectDestroysTheRevivedSocket() {
+        String path = kit.path("revive.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.destroy());
+        USocket c = new USocket(loop);
+        c.on("connect", log.rec("connect"));
+        c.on("error", (Throwable e) -> log.add("error " + EventLog.code(e)));
+        c.on("close", (Boolean h) -> {
+            log.add("close " + (h == null ? "undefined" : h));
+            if (h != null) server.close();
+        });
+        server.on("listening", () -> c.connect(path));
+        server.listen(path);
+        log.add("write=" + c.write("E4", e -> log.add("write cb " + EventLog.code(e))));
+        c.destroy();
+        loop.run();
+        assertEquals(List.of("write=false", "write cb ERR_SOCKET_CLOSED", "close undefined",
+                "error ERR_SOCKET_CLOSED", "close true"), log.all());
+    }
+}
