@@ -131,9 +131,11 @@ class FdLimitsTest {
     @Test
     void invalidFdsThrowAtWriteAndNothingIsQueued() {
         int good = files.open("good");
-        int closed = files.open("closed");
-        Fds.close(closed);
         kit.pair((client, peer) -> {
+            // Closed here, on the loop thread, right before the calls: closed earlier, its number
+            // could be reused by the descriptors the pair itself opens.
+            int closed = files.open("closed");
+            Fds.close(closed);
             recordClient(client, new ArrayList<>());
             List<Executable> calls = List.of(
                     () -> peer.write(new int[] {-1}, err -> log.add("cb -1")),
