@@ -7,6 +7,8 @@ import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.MsgIo;
 
+import java.nio.ByteBuffer;
+
 /**
  * The readable side of a {@link USocket}: Node's {@code Readable} state machine (paused and
  * flowing modes, {@code 'readable'}, {@code read(n)}, {@code 'end'} after the buffer empties,
@@ -51,16 +53,55 @@ final class SocketReader {
     boolean reading;
     /** Node's state.sync: true until the first read() (its _read call) returns. */
     boolean sync = true;
+    /**
+     * The onread option (Node's kBuffer / kBufferCb, decisions D70): reads land in one of these
+     * buffers and go to its callback, bypassing {@link #push} as Node's onStreamRead does.
+     */
+    private byte[] onreadArray;
+    private OnRead<byte[]> onreadArrayCallback;
+    private ByteBuffer onreadBuffer;
+    private OnRead<ByteBuffer> onreadBufferCallback;
+    /**
+     * onread mode only: the handle's reading was stopped (Node's {@code handle.readStop()}) by the
+     * callback returning false or by pause(); resume() starts it again (net.js tryReadStart).
+     */
+    private boolean readStopped;
 
     SocketReader(USocket socket) {
         this.socket = socket;
+    }
+
+    /** Takes the onread option of {@code options}, if it has one (decisions D70). */
+    void onread(SocketOptions options) {
+        onreadArray = options.onreadArray;
+        onreadArrayCallback = options.onreadArrayCallback;
+        onreadBuffer = options.onreadBuffer;
+        onreadBufferCallback = options.onreadBufferCallback;
+    }
+
+    private boolean onreadMode() {
+        return onreadArrayCallback != null || onreadBufferCallback != null;
+    }
+
+    /** net.js's Socket.pause in onread mode: the handle stops reading ({@code readStop}). */
+    private void readStop() {
+        if (onreadMode() && socket.fd >= 0 && !socket.connecting) readStopped = true;
+    }
+
+    /** net.js's Socket.resume in onread mode: tryReadStart. */
+    private void readStart() {
+        if (onreadMode() && readStopped && socket.fd >= 0 && !socket.connecting) {
+            readStopped = false;
+            reading = true;
+            socket.updateInterest();
+        }
     }
 
     /** Whether the socket should ask epoll for input now. */
     boolean wantsRead() {
         // Node's canPushMore: below the high-water mark, or nothing buffered at all (so a zero
         // mark still reads, one chunk at a time).
-        return !ended && (buffer.length() < highWaterMark || buffer.isEmpty() || waitingForFds);
+        return !ended && !readStopped && (buffer.length() < highWaterMark || buffer.isEmpty() || waitingForFds);
     }
 
     boolean readable() {
@@ -88,7 +129,16 @@ final class SocketReader {
     /** One recvmsg: its fds first (decisions D8), then its bytes, or EOF. False when nothing more is to be had now. */
     private boolean readOnce() {
         MsgIo io = socket.loop.msgIo();
-        long n = io.receive(socket.fd);
+        // A read never asks for more than its destination holds (the onread buffer's size).
+        int max;
+        long n;
+        if (onreadBuffer != null) {
+            max = onreadBuffer.isDirect() ? onreadBuffer.capacity() : Math.min(onreadBuffer.capacity(), MsgIo.RECV_SIZE);
+            n = io.receive(socket.fd, onreadBuffer);
+        } else {
+            max = onreadArray != null ? Math.min(onreadArray.length, MsgIo.RECV_SIZE) : MsgIo.RECV_SIZE;
+            n = io.receive(socket.fd, max);
+        }
         if (n < 0) {
             int errno = (int) -n;
             if (errno == Errno.EAGAIN || errno == Errno.EINTR) return false;
@@ -102,6 +152,7 @@ final class SocketReader {
                     "Received file descriptors were lost (MSG_CTRUNC): the process may be out of descriptors"));
             return false;
         }
+        if (onreadMode()) return onreadOnce((int) n, received, max);
         byte[] chunk = n > 0 ? io.receivedBytes((int) n) : null;
         if (received != null) receiveFds(received);
         if (socket.destroyed) return false;
@@ -120,7 +171,34 @@ final class SocketReader {
             return false;
         }
         // A short read without fds means the kernel's queue is (very likely) empty: skip the EAGAIN call.
-        boolean more = received != null || n == MsgIo.RECV_SIZE;
+        boolean more = received != null || n == max;
+        readPartial = !more;
+        return more;
+    }
+
+    /**
+     * Node's onStreamRead with a user buffer (kBuffer): the bytes go to the onread callback,
+     * never through push(); its {@code false} stops reading (readStop). Fds are delivered first,
+     * as in the default mode (decisions D70); EOF ends the stream as in the default mode.
+     */
+    private boolean onreadOnce(int n, int[] received, int max) {
+        if (received != null) receiveFds(received);
+        if (socket.destroyed) return false;
+        if (n == 0) {
+            onEof();
+            return false;
+        }
+        if (onreadArray != null) socket.loop.msgIo().copyReceived(onreadArray, n);
+        bytesRead += n;
+        socket.touch();
+        boolean go = onreadArray != null
+                ? onreadArrayCallback.onRead(n, onreadArray, socket)
+                : onreadBufferCallback.onRead(n, onreadBuffer, socket);
+        if (!go && !socket.destroyed) {
+            readStopped = true;
+            return false;
+        }
+        boolean more = received != null || n == max;
         readPartial = !more;
         return more;
     }
@@ -305,6 +383,7 @@ final class SocketReader {
     }
 
     void pause() {
+        readStop();
         if (!Boolean.FALSE.equals(flowing)) {
             flowing = false;
             socket.emit("pause");
@@ -312,6 +391,7 @@ final class SocketReader {
     }
 
     void resume() {
+        readStart();
         if (!Boolean.TRUE.equals(flowing)) {
             flowing = !readableListening;
             if (!resumeScheduled) {
@@ -363,6 +443,7 @@ final class SocketReader {
         reading = false;
         emittedReadable = false;
         waitingForFds = false;
+        readStopped = false;
         bytesRead = 0;
     }
 

@@ -211,6 +211,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         reader.highWaterMark = options.readableHighWaterMark;
         reader.maxPendingFds = options.maxPendingFds;
         reader.maxPendingBytes = options.maxPendingBytes;
+        reader.onread(options);
         writableHighWaterMark = options.writableHighWaterMark;
         writable = new SocketWritable(writableHighWaterMark);
         if (options.fd >= 0) {
