@@ -143,11 +143,11 @@ public final class SocketOptions {
     }
 
     /**
-     * Node's {@code onread} option with a {@link ByteBuffer}: as {@link #onread(byte[], OnRead)},
-     * the bytes of each read at index 0 to {@code nread - 1} (the buffer's position and limit are
-     * neither used nor changed; read with absolute gets). A direct buffer is read into by the
-     * kernel itself, with no copy, up to its whole capacity per read; a heap buffer gets the bytes
-     * copied, at most 64 KiB per read. Node equivalent:
+     * Node's {@code onread} option with a {@link ByteBuffer}: as {@link #onread(byte[], OnRead)};
+     * every read fills the buffer from index 0 (whatever position and limit the callback left),
+     * and the callback sees the bytes as a flipped buffer: position 0, limit {@code nread}. A
+     * direct buffer is read into by the kernel itself, with no copy, up to its whole capacity per
+     * read; a heap buffer gets the bytes copied, at most 64 KiB per read. Node equivalent:
      * {@code new net.Socket({onread: {buffer, callback}})}.
      *
      * @param buffer the buffer reads land in; its capacity is not 0

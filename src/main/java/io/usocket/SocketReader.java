@@ -191,9 +191,13 @@ final class SocketReader {
         if (onreadArray != null) socket.loop.msgIo().copyReceived(onreadArray, n);
         bytesRead += n;
         socket.touch();
-        boolean go = onreadArray != null
-                ? onreadArrayCallback.onRead(n, onreadArray, socket)
-                : onreadBufferCallback.onRead(n, onreadBuffer, socket);
+        boolean go;
+        if (onreadArray != null) {
+            go = onreadArrayCallback.onRead(n, onreadArray, socket);
+        } else {
+            onreadBuffer.limit(n).position(0); // the bytes as a flipped buffer: get() and channel writes read them
+            go = onreadBufferCallback.onRead(n, onreadBuffer, socket);
+        }
         if (!go && !socket.destroyed) {
             readStopped = true;
             return false;

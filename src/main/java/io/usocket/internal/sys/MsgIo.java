@@ -119,21 +119,22 @@ public final class MsgIo {
     }
 
     /**
-     * As {@link #receive(int)}, into {@code target} from index 0 (its position and limit are
-     * neither used nor changed): a direct buffer is filled by the kernel itself, up to its
+     * As {@link #receive(int)}, into {@code target} from index 0 up to its capacity (its position
+     * and limit are neither used nor changed; a heap buffer must not be read-only): a direct buffer is filled by the kernel itself, up to its
      * capacity, with no copy; a heap buffer gets at most {@link #RECV_SIZE} bytes copied in.
      */
     public long receive(int fd, ByteBuffer target) {
         if (target.isDirect()) return receive(fd, addressOf(target), target.capacity());
         long n = receive(fd, recvData.address, Math.min(target.capacity(), RECV_SIZE));
-        if (n > 0) target.put(0, recvData.buf, 0, (int) n);
+        if (n > 0) recvData.buf.get(0, target.array(), target.arrayOffset(), (int) n); // whatever its limit
         return n;
     }
 
     /** The address of a direct buffer's index 0: the last one is kept, so a reused buffer costs nothing per read. */
     private long addressOf(ByteBuffer direct) {
         if (direct != lastTarget) {
-            lastAddress = jnr.ffi.Pointer.wrap(Native.RUNTIME, direct).address();
+            // jnr adds the position to the address: index 0 is wanted, whatever the position now.
+            lastAddress = jnr.ffi.Pointer.wrap(Native.RUNTIME, direct.duplicate().clear()).address();
             lastTarget = direct;
         }
         return lastAddress;
