@@ -19,11 +19,8 @@ public final class SocketOptions {
     static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
     int maxPendingFds = DEFAULT_MAX_PENDING_FDS;
     long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
-    /** The onread option (decisions D70): one of the two buffers, with its callback. */
-    byte[] onreadArray;
-    ByteBuffer onreadBuffer;
-    OnRead<byte[]> onreadArrayCallback;
-    OnRead<ByteBuffer> onreadBufferCallback;
+    /** The onread option (decisions D70), or null. */
+    OnReadOption onread;
 
     /** Options with Node's defaults: no path, no fd, {@code allowHalfOpen=false}, 16 KiB marks. */
     public SocketOptions() {
@@ -135,10 +132,7 @@ public final class SocketOptions {
      */
     public SocketOptions onread(byte[] buffer, OnRead<byte[]> callback) {
         checkOnread(buffer, buffer == null ? 0 : buffer.length, callback);
-        onreadArray = buffer;
-        onreadArrayCallback = callback;
-        onreadBuffer = null;
-        onreadBufferCallback = null;
+        onread = new OnReadOption(buffer, callback, null, null);
         return this;
     }
 
@@ -162,10 +156,7 @@ public final class SocketOptions {
             throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
                     "The \"options.onread.buffer\" property must be a writable buffer. Received a read-only ByteBuffer");
         }
-        onreadBuffer = buffer;
-        onreadBufferCallback = callback;
-        onreadArray = null;
-        onreadArrayCallback = null;
+        onread = new OnReadOption(null, null, buffer, callback);
         return this;
     }
 

@@ -7,8 +7,6 @@ import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.LibC;
 import io.usocket.internal.sys.MsgIo;
 
-import java.nio.ByteBuffer;
-
 /**
  * The readable side of a {@link USocket}: Node's {@code Readable} state machine (paused and
  * flowing modes, {@code 'readable'}, {@code read(n)}, {@code 'end'} after the buffer empties,
@@ -57,10 +55,7 @@ final class SocketReader {
      * The onread option (Node's kBuffer / kBufferCb, decisions D70): reads land in one of these
      * buffers and go to its callback, bypassing {@link #push} as Node's onStreamRead does.
      */
-    private byte[] onreadArray;
-    private OnRead<byte[]> onreadArrayCallback;
-    private ByteBuffer onreadBuffer;
-    private OnRead<ByteBuffer> onreadBufferCallback;
+    private OnReadOption onread;
     /**
      * onread mode only: the handle's reading was stopped (Node's {@code handle.readStop()}) by the
      * callback returning false or by pause(); resume() starts it again (net.js tryReadStart).
@@ -73,14 +68,11 @@ final class SocketReader {
 
     /** Takes the onread option of {@code options}, if it has one (decisions D70). */
     void onread(SocketOptions options) {
-        onreadArray = options.onreadArray;
-        onreadArrayCallback = options.onreadArrayCallback;
-        onreadBuffer = options.onreadBuffer;
-        onreadBufferCallback = options.onreadBufferCallback;
+        onread = options.onread;
     }
 
     private boolean onreadMode() {
-        return onreadArrayCallback != null || onreadBufferCallback != null;
+        return onread != null;
     }
 
     /** net.js's Socket.pause in onread mode: the handle stops reading ({@code readStop}). */
@@ -130,13 +122,14 @@ final class SocketReader {
     private boolean readOnce() {
         MsgIo io = socket.loop.msgIo();
         // A read never asks for more than its destination holds (the onread buffer's size).
+        OnReadOption o = onread;
         int max;
         long n;
-        if (onreadBuffer != null) {
-            max = onreadBuffer.isDirect() ? onreadBuffer.capacity() : Math.min(onreadBuffer.capacity(), MsgIo.RECV_SIZE);
-            n = io.receive(socket.fd, onreadBuffer);
+        if (o != null && o.buffer != null) {
+            max = o.buffer.isDirect() ? o.buffer.capacity() : Math.min(o.buffer.capacity(), MsgIo.RECV_SIZE);
+            n = io.receive(socket.fd, o.buffer);
         } else {
-            max = onreadArray != null ? Math.min(onreadArray.length, MsgIo.RECV_SIZE) : MsgIo.RECV_SIZE;
+            max = o != null ? Math.min(o.array.length, MsgIo.RECV_SIZE) : MsgIo.RECV_SIZE;
             n = io.receive(socket.fd, max);
         }
         if (n < 0) {
@@ -152,7 +145,7 @@ final class SocketReader {
                     "Received file descriptors were lost (MSG_CTRUNC): the process may be out of descriptors"));
             return false;
         }
-        if (onreadMode()) return onreadOnce((int) n, received, max);
+        if (o != null) return onreadOnce(o, (int) n, received, max);
         byte[] chunk = n > 0 ? io.receivedBytes((int) n) : null;
         if (received != null) receiveFds(received);
         if (socket.destroyed) return false;
@@ -181,22 +174,22 @@ final class SocketReader {
      * never through push(); its {@code false} stops reading (readStop). Fds are delivered first,
      * as in the default mode (decisions D70); EOF ends the stream as in the default mode.
      */
-    private boolean onreadOnce(int n, int[] received, int max) {
+    private boolean onreadOnce(OnReadOption o, int n, int[] received, int max) {
         if (received != null) receiveFds(received);
         if (socket.destroyed) return false;
         if (n == 0) {
             onEof();
             return false;
         }
-        if (onreadArray != null) socket.loop.msgIo().copyReceived(onreadArray, n);
+        if (o.array != null) socket.loop.msgIo().copyReceived(o.array, n);
         bytesRead += n;
         socket.touch();
         boolean go;
-        if (onreadArray != null) {
-            go = onreadArrayCallback.onRead(n, onreadArray, socket);
+        if (o.array != null) {
+            go = o.arrayCallback.onRead(n, o.array, socket);
         } else {
-            onreadBuffer.limit(n).position(0); // the bytes as a flipped buffer: get() and channel writes read them
-            go = onreadBufferCallback.onRead(n, onreadBuffer, socket);
+            o.buffer.limit(n).position(0); // the bytes as a flipped buffer: get() and channel writes read them
+            go = o.bufferCallback.onRead(n, o.buffer, socket);
         }
         if (!go && !socket.destroyed) {
             readStopped = true;
