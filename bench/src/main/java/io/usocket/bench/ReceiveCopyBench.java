@@ -19,10 +19,11 @@ import org.openjdk.jmh.annotations.State;
  * (decisions D72), one read of {@code size} bytes, average time per read:
  *
  * <ul>
- *   <li>{@code newArrayThenCopy}: {@code new byte[n]} filled from native memory (the old
- *       {@code MsgIo.receivedBytes}); the JIT zeroes the new array first.</li>
+ *   <li>{@code newArrayThenCopy}: {@code new byte[n]} filled from native memory
+ *       ({@code MsgIo.receivedBytes}); the JIT zeroes the new array first.</li>
  *   <li>{@code stagingThenCopyOf}: native memory into a reused array, then {@code Arrays.copyOf}
- *       (today's): the JIT allocates the copy without zeroing it.</li>
+ *       (tried and not kept): the JIT allocates the copy without zeroing it, but W1 was
+ *       slower.</li>
  *   <li>{@code onreadArray}: the onread option with a {@code byte[]}: native memory into the
  *       user's one array, nothing allocated (decisions D70).</li>
  * </ul>

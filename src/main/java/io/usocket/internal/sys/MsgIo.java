@@ -43,8 +43,6 @@ public final class MsgIo {
     /** The last direct buffer {@link #receive(int, ByteBuffer)} read into, and its address. */
     private ByteBuffer lastTarget;
     private long lastAddress;
-    /** Staging for {@link #receivedBytes}; made on first use, one per loop. */
-    private byte[] staging;
     private int[] receivedFds;
     private boolean truncated;
 
@@ -177,17 +175,14 @@ public final class MsgIo {
     }
 
     /**
-     * Copies the first {@code n} received bytes into a new array. Through a reused heap array:
-     * {@code Arrays.copyOf} of a Java array lets the JIT allocate the new array without zeroing
-     * it first (it is filled at once), where {@code new byte[n]} filled from native memory was
-     * zeroed by a memset of cold memory, about 30 % of a W1 reader's CPU samples (a copy within
-     * the cache is cheaper than that).
+     * Copies the first {@code n} received bytes into a new array. (Measured against copying
+     * through a reused heap array into {@code Arrays.copyOf}, whose allocation the JIT does not
+     * zero: W1 was about 20 % slower that way, decisions D72.)
      */
     public byte[] receivedBytes(int n) {
-        byte[] s = staging;
-        if (s == null) s = staging = new byte[RECV_SIZE];
-        recvData.buf.get(0, s, 0, n);
-        return java.util.Arrays.copyOf(s, n);
+        byte[] out = new byte[n];
+        recvData.buf.get(0, out, 0, n);
+        return out;
     }
 
     /** Copies the first {@code n} received bytes to the start of {@code dst} (the onread option's array). */
