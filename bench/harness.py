@@ -37,8 +37,8 @@ JVM_FLAGS = ["-Xms1g", "-Xmx1g"]
 W5_JVM_FLAGS = ["-XX:+AlwaysPreTouch"]
 EXTRA_CLASSPATH = ["/usr/share/java/junixsocket-common.jar"]
 
-CONTENDERS = ["c", "jdk", "usocket", "netty", "junixsocket", "npm"]
-JAVA_CONTENDERS = {"jdk", "usocket", "netty", "junixsocket"}
+CONTENDERS = ["c", "jdk", "usocket", "usocket-onread", "netty", "junixsocket", "npm"]
+JAVA_CONTENDERS = {"jdk", "usocket", "usocket-onread", "netty", "junixsocket"}
 WORKLOADS = ["W1", "W2", "W2w", "W3", "W4", "W5", "W6"]
 
 # workload: (title, unit shown, which role prints, higher is better, full param, quick param)

@@ -1,11 +1,13 @@
 package io.usocket;
 
+import java.nio.ByteBuffer;
+
 /**
  * Options for {@link USocket#USocket(EventLoop, SocketOptions)}.
  *
  * <p>Node equivalent: the options object of {@code new net.Socket(options)} /
  * {@code net.connect(options)}: {@code path}, {@code fd}, {@code allowHalfOpen},
- * {@code readableHighWaterMark}, {@code writableHighWaterMark}.
+ * {@code readableHighWaterMark}, {@code writableHighWaterMark}, {@code onread}.
  */
 public final class SocketOptions {
     String path;
@@ -17,6 +19,8 @@ public final class SocketOptions {
     static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
     int maxPendingFds = DEFAULT_MAX_PENDING_FDS;
     long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
+    /** The onread option (decisions D70), or null. */
+    OnReadOption onread;
 
     /** Options with Node's defaults: no path, no fd, {@code allowHalfOpen=false}, 16 KiB marks. */
     public SocketOptions() {
@@ -132,7 +136,72 @@ public final class SocketOptions {
         c.writableHighWaterMark = o.writableHighWaterMark;
         c.maxPendingFds = o.maxPendingFds;
         c.maxPendingBytes = o.maxPendingBytes;
+        c.onread = o.onread;
         return c;
+    }
+
+    /**
+     * Node's {@code onread} option: every read lands in {@code buffer} (the same array each time,
+     * from index 0, at most its length per read) and goes to {@code callback}, not to
+     * {@code 'data'}; nothing is allocated per read. The callback returning {@code false} stops
+     * reading until {@link USocket#resume()}; {@link USocket#pause()} stops it too. The peer's
+     * EOF still ends the socket with {@code 'end'}. Fds that arrive are still delivered, before
+     * the callback for the bytes they came with: to {@code 'fds'} listeners, or else queued for
+     * {@code read(size, count)} (decisions D70). On a {@link UServer}'s connection options every
+     * accepted socket shares the buffer (they all read on the loop thread, one at a time), and
+     * the callback's third argument says which socket read. Node equivalent:
+     * {@code new net.Socket({onread: {buffer, callback}})}.
+     *
+     * @param buffer the array reads land in; not empty
+     * @param callback called with each read's byte count, the array and the socket
+     * @return these options
+     * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} when either is null,
+     *         {@code ERR_INVALID_ARG_VALUE} when the array is empty
+     */
+    public SocketOptions onread(byte[] buffer, OnRead<byte[]> callback) {
+        checkOnread(buffer, buffer == null ? 0 : buffer.length, callback);
+        onread = new OnReadOption(buffer, callback, null, null);
+        return this;
+    }
+
+    /**
+     * Node's {@code onread} option with a {@link ByteBuffer}: as {@link #onread(byte[], OnRead)};
+     * every read fills the buffer from index 0 (whatever position and limit the callback left),
+     * and the callback sees the bytes as a flipped buffer: position 0, limit {@code nread}. A
+     * direct buffer is read into by the kernel itself, with no copy, up to its whole capacity per
+     * read; a heap buffer gets the bytes copied, at most 64 KiB per read. Node equivalent:
+     * {@code new net.Socket({onread: {buffer, callback}})}.
+     *
+     * @param buffer the buffer reads land in; its capacity is not 0
+     * @param callback called with each read's byte count, the buffer and the socket
+     * @return these options
+     * @throws InvalidArgumentException {@code ERR_INVALID_ARG_TYPE} when either is null or the
+     *         buffer is read-only, {@code ERR_INVALID_ARG_VALUE} when its capacity is 0
+     */
+    public SocketOptions onread(ByteBuffer buffer, OnRead<ByteBuffer> callback) {
+        checkOnread(buffer, buffer == null ? 0 : buffer.capacity(), callback);
+        if (buffer.isReadOnly()) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
+                    "The \"options.onread.buffer\" property must be a writable buffer. Received a read-only ByteBuffer");
+        }
+        onread = new OnReadOption(null, null, buffer, callback);
+        return this;
+    }
+
+    private static void checkOnread(Object buffer, int size, Object callback) {
+        if (buffer == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
+                    "The \"options.onread.buffer\" property must be an instance of Buffer, TypedArray, or DataView. Received null");
+        }
+        if (callback == null) {
+            throw new InvalidArgumentException("ERR_INVALID_ARG_TYPE",
+                    "The \"options.onread.callback\" property must be of type function. Received null");
+        }
+        if (size == 0) {
+            // Node takes an empty buffer and fails its first read with ENOBUFS; refused here at once.
+            throw new InvalidArgumentException("ERR_INVALID_ARG_VALUE",
+                    "The property 'options.onread.buffer' must not be empty. Received an empty buffer");
+        }
     }
 
     static int positive(int n, String name) {

@@ -47,11 +47,31 @@ final class SocketReader {
     boolean handleReading;
     /** net.js's {@code _read} before the connection: {@code once('connect', () => this._read(n))}. */
     private boolean readOnConnect;
+    /**
+     * The onread option (Node's kBuffer / kBufferCb, decisions D70), or null: reads land in its
+     * buffer and go to its callback, never through the Readable's push, as in Node's onStreamRead.
+     */
+    private OnReadOption onread;
 
     SocketReader(USocket socket, int highWaterMark) {
         this.socket = socket;
         this.readable = new SocketReadable(highWaterMark);
         this.buffer = readable.buffer;
+    }
+
+    /** Takes the onread option of {@code options}, if it has one (decisions D70). */
+    void onread(SocketOptions options) {
+        onread = options.onread;
+    }
+
+    /** net.js's Socket.pause with kBuffer: the handle stops reading ({@code readStop}). */
+    void pauseHandle() {
+        if (onread != null && !socket.connecting && socket.fd >= 0) readStop();
+    }
+
+    /** net.js's Socket.resume with kBuffer: {@code tryReadStart}. */
+    void resumeHandle() {
+        if (onread != null && !socket.connecting && socket.fd >= 0 && !handleReading && !readable.ended) tryReadStart();
     }
 
     /** Whether the socket should ask epoll for input now. */
@@ -84,7 +104,17 @@ final class SocketReader {
     /** One recvmsg: its fds first (decisions D8), then its bytes, or EOF. False when nothing more is to be had now. */
     private boolean readOnce() {
         MsgIo io = socket.loop.msgIo();
-        long n = io.receive(socket.fd);
+        // A read never asks for more than its destination holds (decisions D71).
+        OnReadOption o = onread;
+        int max;
+        long n;
+        if (o != null && o.buffer != null) {
+            max = o.buffer.isDirect() ? o.buffer.capacity() : Math.min(o.buffer.capacity(), MsgIo.RECV_SIZE);
+            n = io.receive(socket.fd, o.buffer);
+        } else {
+            max = o != null ? Math.min(o.array.length, MsgIo.RECV_SIZE) : MsgIo.RECV_SIZE;
+            n = io.receive(socket.fd, max);
+        }
         if (n < 0) {
             int errno = (int) -n;
             if (errno == Errno.EAGAIN || errno == Errno.EINTR) return false;
@@ -98,6 +128,7 @@ final class SocketReader {
                     "Received file descriptors were lost (MSG_CTRUNC): the process may be out of descriptors"));
             return false;
         }
+        if (o != null) return onreadOnce(o, (int) n, received, max);
         byte[] chunk = n > 0 ? io.receivedBytes((int) n) : null;
         if (received != null) receiveFds(received);
         if (socket.destroyed) return false;
@@ -116,9 +147,39 @@ final class SocketReader {
             return false;
         }
         // A short read without fds means the kernel's queue is (very likely) empty: skip the EAGAIN call.
-        boolean more = received != null || n == MsgIo.RECV_SIZE;
+        boolean more = received != null || n == max;
         readPartial = !more;
         return more;
+    }
+
+    /**
+     * Node's onStreamRead with a user buffer (kBuffer): the bytes go to the onread callback,
+     * never through push(); its {@code false} stops the handle reading (readStop). Fds are
+     * delivered first, as in the default mode (decisions D70); EOF ends the stream as there.
+     */
+    private boolean onreadOnce(OnReadOption o, int n, int[] received, int max) {
+        if (received != null) receiveFds(received);
+        if (socket.destroyed) return false;
+        if (n == 0) {
+            onEof();
+            return false;
+        }
+        if (o.array != null) socket.loop.msgIo().copyReceived(o.array, n);
+        bytesRead += n;
+        socket.touch();
+        boolean go;
+        if (o.array != null) {
+            go = o.arrayCallback.onRead(n, o.array, socket);
+        } else {
+            o.buffer.limit(n).position(0); // the bytes as a flipped buffer: get() and channel writes read them
+            go = o.bufferCallback.onRead(n, o.buffer, socket);
+        }
+        if (!go && !socket.destroyed) readStop();
+        // The callback's ticks run before the next read, as after a push (node-semantics N40).
+        socket.loop.drainTicks();
+        boolean more = received != null || n == max;
+        readPartial = !more;
+        return more && handleReading;
     }
 
     private void receiveFds(int[] received) {

@@ -212,6 +212,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         reader = new SocketReader(this, options.readableHighWaterMark);
         reader.maxPendingFds = options.maxPendingFds;
         reader.maxPendingBytes = options.maxPendingBytes;
+        reader.onread(options);
         writableHighWaterMark = options.writableHighWaterMark;
         writable = new SocketWritable(writableHighWaterMark);
         if (options.fd >= 0) {
@@ -519,6 +520,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     public USocket pause() {
         loop.onLoop(() -> {
+            reader.pauseHandle();
             reader.readable.pause();
             updateInterest();
         });
@@ -531,7 +533,10 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return this socket
      */
     public USocket resume() {
-        loop.onLoop(reader.readable::resume);
+        loop.onLoop(() -> {
+            reader.resumeHandle();
+            reader.readable.resume();
+        });
         return this;
     }
 

@@ -1,5 +1,7 @@
 package io.usocket.internal.sys;
 
+import java.nio.ByteBuffer;
+
 /**
  * A {@code struct sockaddr_un} for a path, or for a Linux abstract-namespace name (a path whose
  * first character is {@code \0}: no file, no NUL terminator, decisions D18). The path is encoded by
@@ -9,18 +11,22 @@ public final class UnixAddress {
     private static final int SUN_PATH_OFFSET = 2;
     private static final int SUN_PATH_SIZE = 108;
 
+    /**
+     * Where a call's sockaddr is built, one per thread: a connect per connection used to allocate
+     * a direct buffer (malloc, zeroing, a Cleaner) per address, a W4 cost.
+     */
+    private static final ThreadLocal<NativeBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> new NativeBuffer(SUN_PATH_OFFSET + SUN_PATH_SIZE));
+
     public final String path;
     public final boolean isAbstract;
-    private final NativeBuffer sockaddr = new NativeBuffer(SUN_PATH_OFFSET + SUN_PATH_SIZE);
+    private final byte[] bytes;
     private final int length;
 
     private UnixAddress(String path, byte[] bytes) {
         this.path = path;
         this.isAbstract = bytes.length > 0 && bytes[0] == 0;
-        sockaddr.buf.putShort(0, (short) Sys.AF_UNIX);
-        sockaddr.buf.position(SUN_PATH_OFFSET);
-        sockaddr.buf.put(bytes);
-        sockaddr.buf.position(0);
+        this.bytes = bytes;
         // The kernel takes an abstract name's length from addrlen; a path ends at its NUL.
         length = SUN_PATH_OFFSET + bytes.length + (isAbstract ? 0 : 1);
     }
@@ -36,8 +42,17 @@ public final class UnixAddress {
         return new UnixAddress(path, bytes);
     }
 
+    /**
+     * The address of this sockaddr, built in the calling thread's scratch buffer: valid for a
+     * call made right away on the same thread (every caller passes it straight to a syscall).
+     */
     long address() {
-        return sockaddr.address;
+        NativeBuffer scratch = SCRATCH.get();
+        ByteBuffer b = scratch.buf;
+        b.putShort(0, (short) Sys.AF_UNIX);
+        b.put(SUN_PATH_OFFSET, bytes);
+        if (!isAbstract) b.put(SUN_PATH_OFFSET + bytes.length, (byte) 0);
+        return scratch.address;
     }
 
     public int length() {

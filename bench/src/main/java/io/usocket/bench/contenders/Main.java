@@ -60,7 +60,9 @@ public final class Main {
             case "jdk":
                 return new JdkContender();
             case "usocket":
-                return new UsocketContender();
+                return new UsocketContender(false);
+            case "usocket-onread":
+                return new UsocketContender(true);
             case "netty":
                 return new NettyContender();
             case "junixsocket":

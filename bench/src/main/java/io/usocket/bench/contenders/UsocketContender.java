@@ -3,10 +3,12 @@ package io.usocket.bench.contenders;
 import io.usocket.EventLoop;
 import io.usocket.Fds;
 import io.usocket.Message;
+import io.usocket.SocketOptions;
 import io.usocket.UServer;
 import io.usocket.USocket;
 import io.usocket.USocketException;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,16 +20,26 @@ import java.util.function.Consumer;
  * returns false, then wait for {@code 'drain'}; fds go out with {@code write(Message)} and come in
  * through the {@code 'fds'} event. An {@code 'error'} nobody listens to stops the loop and fails
  * the run.
+ *
+ * <p>Contender {@code usocket-onread} ({@code onread} true) is the same, except that W1's server
+ * reads with Node's {@code onread} option: every read lands in one 64 KiB direct
+ * {@link ByteBuffer} (filled by the kernel, no copy, nothing allocated per read) and goes to the
+ * callback instead of {@code 'data'}.
  */
 final class UsocketContender implements Main.Contender {
     private final EventLoop loop = EventLoop.create();
+    private final boolean onread;
+
+    UsocketContender(boolean onread) {
+        this.onread = onread;
+    }
 
     @Override
     public void server(String workload, String path, long n) throws Exception {
         Files.deleteIfExists(Path.of(path));
-        UServer server = new UServer(loop);
+        UServer server = onread && workload.equals("W1") ? streamServerOnread(n) : new UServer(loop);
         switch (workload) {
-            case "W1": streamServer(server, n); break;
+            case "W1": if (!onread) streamServer(server, n); break;
             case "W2": fdServer(server, n, false); break;
             case "W2w": fdServer(server, n, true); break;
             case "W3": echoServer(server); break;
@@ -122,6 +134,23 @@ final class UsocketContender implements Main.Contender {
             });
             s.on("end", () -> Main.throughput("W1", w.counted(total[0]), w.elapsed(System.nanoTime())));
         });
+    }
+
+    /** W1 with the onread option: the server's connections share one direct buffer (one loop thread). */
+    private UServer streamServerOnread(long bytes) {
+        Main.Window w = new Main.Window(bytes);
+        long[] total = {0};
+        SocketOptions options = new SocketOptions().onread(ByteBuffer.allocateDirect(Main.CHUNK), (nread, buf, s) -> {
+            total[0] += nread;
+            w.progress(total[0]);
+            return true;
+        });
+        UServer server = new UServer(loop, options);
+        server.on("connection", (USocket s) -> {
+            server.close();
+            s.on("end", () -> Main.throughput("W1", w.counted(total[0]), w.elapsed(System.nanoTime())));
+        });
+        return server;
     }
 
     private void streamClient(String path, long bytes) {
