@@ -412,6 +412,7 @@ class LifecycleTest {
         int[] pair = SocketTestKit.socketPair();
         USocket a = new USocket(loop, new SocketOptions().fd(pair[0]));
         USocket b = new USocket(loop, new SocketOptions().fd(pair[1]));
+        String[] was = {TestFds.identity(pair[0]), TestFds.identity(pair[1])};
         log.add("a " + a.readyState() + " connecting=" + a.connecting());
         log.trace(a, "a", "connect", "connected", "ready", "end", "finish", "close");
         log.trace(b, "b", "connect", "connected", "ready", "end", "finish", "close");
@@ -422,8 +423,8 @@ class LifecycleTest {
 
         assertEquals(List.of("a open connecting=false", "a finish", "a end", "a close(false)"), log.of("a"));
         assertEquals(List.of("b data over the pair", "b end", "b finish", "b close(false)"), log.of("b"));
-        assertFalse(Fds.isOpen(pair[0]), "destroying the socket closed the adopted fd");
-        assertFalse(Fds.isOpen(pair[1]));
+        TestFds.assertClosed(pair[0], was[0], "destroying the socket closed the adopted fd");
+        TestFds.assertClosed(pair[1], was[1], "destroying the socket closed the adopted fd");
     }
 
     // ---- D16 ----

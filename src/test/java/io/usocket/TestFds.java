@@ -98,4 +98,23 @@ public final class TestFds {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** What {@code fd} refers to now (its /proc/self/fd link, e.g. {@code socket:[123]}), or null if it is not open. */
+    public static String identity(int fd) {
+        try {
+            return Files.readSymbolicLink(PROC_FD.resolve(String.valueOf(fd))).toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * That the descriptor that was {@code identity} (from {@link #identity}) is closed: its number
+     * is free, or was taken again meanwhile by another object (another test's thread may open a
+     * file at any moment, and the kernel hands out the lowest free number).
+     */
+    public static void assertClosed(int fd, String identity, String message) {
+        String now = identity(fd);
+        if (now != null && now.equals(identity)) throw new AssertionError(message + ": fd " + fd + " still refers to " + identity);
+    }
 }
