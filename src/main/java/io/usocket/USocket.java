@@ -8,7 +8,7 @@ import io.usocket.internal.sys.UnixSockets;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -95,7 +95,9 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** The peer ended us and allowHalfOpen is false: writes fail with EPIPE (Node's writeAfterFIN). */
     private boolean writeAfterFin;
     /** Bytes handed over by other threads and not yet written on the loop (for their write()'s return). */
-    private final AtomicLong handedOver = new AtomicLong();
+    // A field and an updater rather than an AtomicLong: one object less per socket (decisions D74).
+    private volatile long handedOver;
+    private static final AtomicLongFieldUpdater<USocket> HANDED_OVER = AtomicLongFieldUpdater.newUpdater(USocket.class, "handedOver");
     /** writableLength as last seen on the loop, for write() called from other threads. */
     private volatile long publishedLength;
     int fd = -1;
@@ -773,13 +775,13 @@ public class USocket extends EventEmitter implements AutoCloseable {
             if (loop.runHere(() -> result[0] = writeOnLoop(data, fds, cb, false, true))) return result[0];
         }
         // Another thread: checked with the arguments and the kernel only; the loop does the rest.
-        handedOver.addAndGet(data.length);
+        HANDED_OVER.addAndGet(this, data.length);
         loop.onLoop(() -> {
-            handedOver.addAndGet(-data.length);
+            HANDED_OVER.addAndGet(this, -data.length);
             writeOnLoop(data, fds, cb, false, false);
             publishedLength = writable.length;
         });
-        return handedOver.get() + publishedLength < writableHighWaterMark;
+        return handedOver + publishedLength < writableHighWaterMark;
     }
 
     /** The write as Node's {@code Writable.write} (or net's writeAfterFIN), with usocket's fd-only writes. */
