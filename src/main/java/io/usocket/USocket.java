@@ -80,7 +80,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public static final Event<Boolean> CLOSE = Event.of(USocket.class, "CLOSE", "close", Boolean.class, false);
     final EventLoop loop;
     final SocketReader reader;
-    final SocketWriter writer = new SocketWriter(this);
+    /** The handle's write side, made by the first write or end(): an idle connection holds none (decisions D74). */
+    private SocketWriter writer;
     /** Node's WritableState and its functions. */
     SocketWritable writable;
     /** The writable high-water mark, final so that write() may read it from any thread. */
@@ -114,7 +115,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private IdleTimeout idleTimeout;
     /** Read once when the connection is made (accept, connect, adoption): decisions D40. */
     volatile PeerCredentials peerCredentials;
-    private final SocketOptions options;
 
     /** An unconnected socket on the default loop; call {@link #connect}. Node: {@code new net.Socket()}. */
     public USocket() {
@@ -210,7 +210,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
             }
         };
         this.allowHalfOpen = options.allowHalfOpen;
-        this.options = options;
         reader = new SocketReader(this, options.readableHighWaterMark);
         reader.maxPendingFds = options.maxPendingFds;
         reader.maxPendingBytes = options.maxPendingBytes;
@@ -340,9 +339,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
         int corked = writable.corked;
         writable = new SocketWritable(writableHighWaterMark);
         writable.corked = corked;
-        // Node's byte counts belong to the handle: a new connection counts from 0.
-        writer.dispatched = 0;
-        writer.shut = false;
+        // Node's byte counts belong to the handle: a new connection gets a new write side, from 0.
+        writer = null;
         connector = null;
     }
 
@@ -407,7 +405,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             // a shutdown fed to the pending queue completes here already when the peer hung up
             // (node-semantics N42).
             if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0) {
-                writer.onWritable();
+                if (writer != null) writer.onWritable();
                 publishedLength = writable.length;
             }
         } finally {
@@ -417,6 +415,15 @@ public class USocket extends EventEmitter implements AutoCloseable {
         }
     }
 
+    private boolean wantsWritable() {
+        return writer != null && writer.wantsWritable();
+    }
+
+    private SocketWriter writer() {
+        if (writer == null) writer = new SocketWriter(this);
+        return writer;
+    }
+
     /** Asks epoll for exactly what the two sides want now; no interest means not watched at all. */
     void updateInterest() {
         if (fd < 0 || destroyed) return;
@@ -424,14 +431,14 @@ public class USocket extends EventEmitter implements AutoCloseable {
         if (connecting) want = connector != null && connector.awaitingPoll() ? Sys.EPOLLOUT : 0;
         else if (connected) {
             if (reader.wantsRead()) want |= Sys.EPOLLIN;
-            if (writer.wantsWritable()) want |= Sys.EPOLLOUT;
+            if (wantsWritable()) want |= Sys.EPOLLOUT;
         }
         // libuv: a stream is active while it reads or has a request pending (connect, write,
         // shutdown); only then does it keep the loop alive (decisions D21).
         io.setActive(want != 0);
         // A connect, a write waiting in the queue or a shutdown behind it is a libuv request:
         // it holds the loop even when the socket is unref'd (node-semantics N43).
-        io.setRequests(connecting || writer.wantsWritable());
+        io.setRequests(connecting || wantsWritable());
         loop.ioSet(io, fd, want);
     }
 
@@ -831,7 +838,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** Whether a write of these fds would go to sendmsg right away, in one message, on its own. */
     private boolean sendsAtOnce(byte[] data, int[] fds) {
         return connected && !destroyed && fd >= 0 && writable.writable() && !writable.writing && writable.corked == 0
-                && writable.bufferedLength() == 0 && !writer.busy() && fdsWaiting == null
+                && writable.bufferedLength() == 0 && (writer == null || !writer.busy()) && fdsWaiting == null
                 && data.length > 0 && fds.length <= Sys.SCM_MAX_FD;
     }
 
@@ -900,7 +907,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             cb.accept(new USocketException("ERR_SOCKET_CLOSED", "Socket is closed"));
             return;
         }
-        int status = writer.write(req, reqs, cb);
+        int status = writer().write(req, reqs, cb);
         // Node's afterWriteDispatched: a write the kernel took at once completes synchronously.
         if (status == SocketWriter.DONE) cb.accept(null);
         else if (status < 0) cb.accept(USocketException.system(-status, "write", null));
@@ -913,7 +920,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             once("connected", () -> final_(cb));
             return;
         }
-        writer.shutdown(() -> cb.accept(null));
+        writer().shutdown(() -> cb.accept(null));
     }
 
     /** Node's WritableState and functions for this socket, with net.js's hooks. */
@@ -1212,7 +1219,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         boolean hadError = err != null;
         if (hasHandle) {
             hasHandle = false;
-            Consumer<Throwable> inFlight = writer.close();
+            Consumer<Throwable> inFlight = writer == null ? null : writer.close();
             releaseFd();
             reader.destroy();
             // libuv's uv_close: the close callback runs in this turn's closing phase.
@@ -1330,8 +1337,10 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public long bytesWritten() {
         // Node's bytesWritten: bytes dispatched to the handle plus those still buffered or held
         // while connecting, i.e. everything write() and end() accepted.
-        if (destroyed) return writer.dispatched;
-        return writer.dispatched + (pendingData ? writable.length : writable.bufferedLength());
+        SocketWriter w = writer;
+        long dispatched = w == null ? 0 : w.dispatched;
+        if (destroyed) return dispatched;
+        return dispatched + (pendingData ? writable.length : writable.bufferedLength());
     }
 
     /**
@@ -1350,7 +1359,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return how many received fds wait for {@code read(size, count)}
      */
     public int queuedFds() {
-        return reader.fds.size();
+        return reader.fdCount();
     }
 
     /**
