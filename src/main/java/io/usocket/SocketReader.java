@@ -29,7 +29,8 @@ final class SocketReader {
     final SocketReadable readable;
     /** The Readable's byte buffer. */
     final ChunkQueue buffer;
-    final FdQueue fds = new FdQueue();
+    /** Received fds nobody took yet; made when the first arrive (an idle connection holds none: decisions D74). */
+    private FdQueue fds;
     /** libuv's UV_HANDLE_READ_PARTIAL: this wakeup's last read was short (the queue looked empty). */
     private boolean readPartial;
     /** A read(size, count) is waiting for fds: keep reading past the high-water mark (decisions D15). */
@@ -187,7 +188,7 @@ final class SocketReader {
             socket.emit("fds", (Object) received);
             return;
         }
-        fds.addAll(received);
+        fds().addAll(received);
         if (fds.size() > maxPendingFds) {
             // Fds nobody takes would fill the process's fd table (decisions D24): the socket
             // fails, and destroy() closes every queued fd.
@@ -217,7 +218,7 @@ final class SocketReader {
         if (readable.endEmitted) return;
         readable.push(null);
         // Received fds nobody took yet hold back 'end' until a read finds the stream empty (decisions D7).
-        if (!socket.destroyed && fds.size() == 0) readable.read(0);
+        if (!socket.destroyed && fdCount() == 0) readable.read(0);
         // The end of node's EOF callback: its ticks ('end') run before this wakeup's write side.
         socket.loop.drainTicks();
     }
@@ -251,8 +252,8 @@ final class SocketReader {
         if (size != null && size > readable.highWaterMark) readable.highWaterMark = readable.computeNewHighWaterMark(size);
         long length = buffer.length();
         boolean bytesShort = size != null && size > 0 && length < size && !(readable.ended && length > 0);
-        boolean fdsShort = count != null && fds.size() < count;
-        boolean nothingAtEof = readable.ended && length == 0 && fds.size() == 0;
+        boolean fdsShort = count != null && fdCount() < count;
+        boolean nothingAtEof = readable.ended && length == 0 && fdCount() == 0;
         if (bytesShort || fdsShort || nothingAtEof) {
             waitingForFds = fdsShort && !readable.ended;
             readable.needReadable = true;
@@ -264,7 +265,7 @@ final class SocketReader {
         }
         int nBytes = (int) (size == null ? Math.min(length, Integer.MAX_VALUE) : Math.min(size, length));
         byte[] data = nBytes > 0 ? buffer.take(nBytes) : null;
-        int[] got = fds.take(count == null ? fds.size() : count);
+        int[] got = fds().take(count == null ? fds.size() : count);
         waitingForFds = false;
         if (buffer.isEmpty()) {
             readable.needReadable = true;
@@ -274,6 +275,16 @@ final class SocketReader {
         return new Message(data, got);
     }
 
+    private FdQueue fds() {
+        if (fds == null) fds = new FdQueue();
+        return fds;
+    }
+
+    /** Received fds waiting to be read. */
+    int fdCount() {
+        return fds == null ? 0 : fds.size();
+    }
+
     /** Node's unshift, with usocket's fds put back at the front of their queue (decisions D9). */
     void unshift(byte[] data, int[] more) {
         if (readable.endEmitted) {
@@ -281,7 +292,7 @@ final class SocketReader {
             return;
         }
         if (socket.destroyed) return;
-        if (more != null) fds.unshift(more);
+        if (more != null) fds().unshift(more);
         if (data != null && data.length > 0) readable.unshift(data);
         else if (more != null && more.length > 0 && readable.needReadable) readable.emitReadable();
     }
@@ -301,7 +312,7 @@ final class SocketReader {
     /** Closes fds nobody took (decisions D14); buffered bytes stay readable in readableLength, as in Node. */
     void destroy() {
         handleReading = false;
-        for (int fd : fds.drain()) LibC.INSTANCE.close(fd);
+        if (fds != null) for (int fd : fds.drain()) LibC.INSTANCE.close(fd);
     }
 
     /** Node's ReadableState and functions for this socket, with net.js's hooks. */
@@ -382,7 +393,7 @@ final class SocketReader {
         /** usocket: queued fds are something to read too (decisions D7). */
         @Override
         protected boolean hasAncillary() {
-            return fds.size() > 0;
+            return fdCount() > 0;
         }
     }
 }

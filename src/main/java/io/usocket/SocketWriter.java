@@ -40,8 +40,9 @@ final class SocketWriter {
     static final int PENDING = 1;
 
     private final USocket socket;
-    // Small to start with: most sockets have a write or two in flight at most, and idle ones many.
-    private final ArrayDeque<WriteRequest> queue = new ArrayDeque<>(2);
+    // Made on the first write, small: an idle connection holds none (decisions D74), and most
+    // sockets have a write or two in flight at most.
+    private ArrayDeque<WriteRequest> queue;
     /** The completion of the request in the queue (the Writable's onwrite). */
     private Consumer<Throwable> writeCb;
     /** Bytes handed to this handle (Node's {@code _bytesDispatched}). */
@@ -60,13 +61,17 @@ final class SocketWriter {
 
     /** Whether the handle waits for EPOLLOUT: a write to finish or a shutdown to run. */
     boolean wantsWritable() {
-        return blocked || (shutdownCb != null && !queue.isEmpty());
+        return blocked || (shutdownCb != null && !queueEmpty());
     }
 
 
+    private boolean queueEmpty() {
+        return queue == null || queue.isEmpty();
+    }
+
     /** Whether a request is in the queue (libuv: an active write request). */
     boolean busy() {
-        return !queue.isEmpty();
+        return !queueEmpty();
     }
 
     /**
@@ -76,6 +81,7 @@ final class SocketWriter {
      * called). Throws {@code ERR_INVALID_FD} (nothing sent) when an unchecked fd is bad.
      */
     int write(WriteRequest req, List<WriteRequest> reqs, Consumer<Throwable> cb) {
+        if (queue == null) queue = new ArrayDeque<>(2);
         if (reqs != null) {
             for (WriteRequest r : reqs) {
                 queue.add(r);
@@ -121,13 +127,13 @@ final class SocketWriter {
         shutdownCb = cb;
         // libuv's uv_shutdown: with nothing queued it is fed to the pending queue (uv__io_feed),
         // so it completes after this turn's poll; otherwise after the queue drains on EPOLLOUT.
-        if (queue.isEmpty()) socket.loop.pending(this::drain);
+        if (queueEmpty()) socket.loop.pending(this::drain);
         else socket.updateInterest();
     }
 
     /** The pending-queue run of libuv's uv__stream_io for a fed shutdown: uv__drain. */
     private void drain() {
-        if (shutdownCb != null && queue.isEmpty() && !socket.destroyed && socket.fd >= 0) {
+        if (shutdownCb != null && queueEmpty() && !socket.destroyed && socket.fd >= 0) {
             Runnable cb = shutdownCb;
             shutdownCb = null;
             LibC.INSTANCE.shutdown(socket.fd, Sys.SHUT_WR);
@@ -140,7 +146,7 @@ final class SocketWriter {
     /** EPOLLOUT (or HUP/ERR): libuv's {@code uv__write} + {@code uv__write_callbacks} + {@code uv__drain}. */
     void onWritable() {
         blocked = false;
-        if (!queue.isEmpty()) {
+        if (!queueEmpty()) {
             int status = flush();
             if (status == PENDING) return;
             Consumer<Throwable> cb = writeCb;
@@ -150,7 +156,7 @@ final class SocketWriter {
             if (socket.destroyed) return;
         }
         // Node's afterShutdown ignores the status: ENOTCONN after the peer left is no error here.
-        if (queue.isEmpty()) drain();
+        if (queueEmpty()) drain();
     }
 
     /**
@@ -160,7 +166,7 @@ final class SocketWriter {
     Consumer<Throwable> close() {
         Consumer<Throwable> cb = writeCb;
         writeCb = null;
-        queue.clear();
+        if (queue != null) queue.clear();
         shutdownCb = null;
         blocked = false;
         return cb;
@@ -169,7 +175,7 @@ final class SocketWriter {
     /** Hands queued bytes to the kernel until it pushes back: DONE, PENDING or a negative errno. */
     private int flush() {
         MsgIo io = socket.loop.msgIo();
-        while (!queue.isEmpty()) {
+        while (!queueEmpty()) {
             WriteRequest head = queue.peek();
             if (head.remaining() == 0 && head.fdsLeft() == 0) {
                 queue.poll();

@@ -8,7 +8,7 @@ import io.usocket.internal.sys.UnixSockets;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -80,7 +80,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public static final Event<Boolean> CLOSE = Event.of(USocket.class, "CLOSE", "close", Boolean.class, false);
     final EventLoop loop;
     final SocketReader reader;
-    final SocketWriter writer = new SocketWriter(this);
+    /** The handle's write side, made by the first write or end(): an idle connection holds none (decisions D74). */
+    private SocketWriter writer;
     /** Node's WritableState and its functions. */
     SocketWritable writable;
     /** The writable high-water mark, final so that write() may read it from any thread. */
@@ -95,7 +96,9 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** The peer ended us and allowHalfOpen is false: writes fail with EPIPE (Node's writeAfterFIN). */
     private boolean writeAfterFin;
     /** Bytes handed over by other threads and not yet written on the loop (for their write()'s return). */
-    private final AtomicLong handedOver = new AtomicLong();
+    // A field and an updater rather than an AtomicLong: one object less per socket (decisions D74).
+    private volatile long handedOver;
+    private static final AtomicLongFieldUpdater<USocket> HANDED_OVER = AtomicLongFieldUpdater.newUpdater(USocket.class, "handedOver");
     /** writableLength as last seen on the loop, for write() called from other threads. */
     private volatile long publishedLength;
     int fd = -1;
@@ -112,7 +115,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private IdleTimeout idleTimeout;
     /** Read once when the connection is made (accept, connect, adoption): decisions D40. */
     volatile PeerCredentials peerCredentials;
-    private final SocketOptions options;
 
     /** An unconnected socket on the default loop; call {@link #connect}. Node: {@code new net.Socket()}. */
     public USocket() {
@@ -208,7 +210,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
             }
         };
         this.allowHalfOpen = options.allowHalfOpen;
-        this.options = options;
         reader = new SocketReader(this, options.readableHighWaterMark);
         reader.maxPendingFds = options.maxPendingFds;
         reader.maxPendingBytes = options.maxPendingBytes;
@@ -338,9 +339,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
         int corked = writable.corked;
         writable = new SocketWritable(writableHighWaterMark);
         writable.corked = corked;
-        // Node's byte counts belong to the handle: a new connection counts from 0.
-        writer.dispatched = 0;
-        writer.shut = false;
+        // Node's byte counts belong to the handle: a new connection gets a new write side, from 0.
+        writer = null;
         connector = null;
     }
 
@@ -405,7 +405,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             // a shutdown fed to the pending queue completes here already when the peer hung up
             // (node-semantics N42).
             if (!destroyed && (ops & (Sys.EPOLLOUT | Sys.EPOLLERR | Sys.EPOLLHUP)) != 0) {
-                writer.onWritable();
+                if (writer != null) writer.onWritable();
                 publishedLength = writable.length;
             }
         } finally {
@@ -415,6 +415,15 @@ public class USocket extends EventEmitter implements AutoCloseable {
         }
     }
 
+    private boolean wantsWritable() {
+        return writer != null && writer.wantsWritable();
+    }
+
+    private SocketWriter writer() {
+        if (writer == null) writer = new SocketWriter(this);
+        return writer;
+    }
+
     /** Asks epoll for exactly what the two sides want now; no interest means not watched at all. */
     void updateInterest() {
         if (fd < 0 || destroyed) return;
@@ -422,14 +431,14 @@ public class USocket extends EventEmitter implements AutoCloseable {
         if (connecting) want = connector != null && connector.awaitingPoll() ? Sys.EPOLLOUT : 0;
         else if (connected) {
             if (reader.wantsRead()) want |= Sys.EPOLLIN;
-            if (writer.wantsWritable()) want |= Sys.EPOLLOUT;
+            if (wantsWritable()) want |= Sys.EPOLLOUT;
         }
         // libuv: a stream is active while it reads or has a request pending (connect, write,
         // shutdown); only then does it keep the loop alive (decisions D21).
         io.setActive(want != 0);
         // A connect, a write waiting in the queue or a shutdown behind it is a libuv request:
         // it holds the loop even when the socket is unref'd (node-semantics N43).
-        io.setRequests(connecting || writer.wantsWritable());
+        io.setRequests(connecting || wantsWritable());
         loop.ioSet(io, fd, want);
     }
 
@@ -773,13 +782,13 @@ public class USocket extends EventEmitter implements AutoCloseable {
             if (loop.runHere(() -> result[0] = writeOnLoop(data, fds, cb, false, true))) return result[0];
         }
         // Another thread: checked with the arguments and the kernel only; the loop does the rest.
-        handedOver.addAndGet(data.length);
+        HANDED_OVER.addAndGet(this, data.length);
         loop.onLoop(() -> {
-            handedOver.addAndGet(-data.length);
+            HANDED_OVER.addAndGet(this, -data.length);
             writeOnLoop(data, fds, cb, false, false);
             publishedLength = writable.length;
         });
-        return handedOver.get() + publishedLength < writableHighWaterMark;
+        return handedOver + publishedLength < writableHighWaterMark;
     }
 
     /** The write as Node's {@code Writable.write} (or net's writeAfterFIN), with usocket's fd-only writes. */
@@ -829,7 +838,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** Whether a write of these fds would go to sendmsg right away, in one message, on its own. */
     private boolean sendsAtOnce(byte[] data, int[] fds) {
         return connected && !destroyed && fd >= 0 && writable.writable() && !writable.writing && writable.corked == 0
-                && writable.bufferedLength() == 0 && !writer.busy() && fdsWaiting == null
+                && writable.bufferedLength() == 0 && (writer == null || !writer.busy()) && fdsWaiting == null
                 && data.length > 0 && fds.length <= Sys.SCM_MAX_FD;
     }
 
@@ -898,7 +907,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             cb.accept(new USocketException("ERR_SOCKET_CLOSED", "Socket is closed"));
             return;
         }
-        int status = writer.write(req, reqs, cb);
+        int status = writer().write(req, reqs, cb);
         // Node's afterWriteDispatched: a write the kernel took at once completes synchronously.
         if (status == SocketWriter.DONE) cb.accept(null);
         else if (status < 0) cb.accept(USocketException.system(-status, "write", null));
@@ -911,7 +920,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             once("connected", () -> final_(cb));
             return;
         }
-        writer.shutdown(() -> cb.accept(null));
+        writer().shutdown(() -> cb.accept(null));
     }
 
     /** Node's WritableState and functions for this socket, with net.js's hooks. */
@@ -1210,7 +1219,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         boolean hadError = err != null;
         if (hasHandle) {
             hasHandle = false;
-            Consumer<Throwable> inFlight = writer.close();
+            Consumer<Throwable> inFlight = writer == null ? null : writer.close();
             releaseFd();
             reader.destroy();
             // libuv's uv_close: the close callback runs in this turn's closing phase.
@@ -1328,8 +1337,10 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public long bytesWritten() {
         // Node's bytesWritten: bytes dispatched to the handle plus those still buffered or held
         // while connecting, i.e. everything write() and end() accepted.
-        if (destroyed) return writer.dispatched;
-        return writer.dispatched + (pendingData ? writable.length : writable.bufferedLength());
+        SocketWriter w = writer;
+        long dispatched = w == null ? 0 : w.dispatched;
+        if (destroyed) return dispatched;
+        return dispatched + (pendingData ? writable.length : writable.bufferedLength());
     }
 
     /**
@@ -1348,7 +1359,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * @return how many received fds wait for {@code read(size, count)}
      */
     public int queuedFds() {
-        return reader.fds.size();
+        return reader.fdCount();
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.ArrayDeque;
  * copies nothing. Node: {@code ReadableState.buffer} with {@code length}.
  */
 public final class ChunkQueue {
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(2);
+    // Made on the first push: an idle connection holds none (decisions D74). Every chunk in it
+    // has a byte left, so it is empty exactly when length is 0.
+    private ArrayDeque<byte[]> chunks;
     /** Bytes of the head chunk already consumed. */
     private int headOffset;
     private long length;
@@ -23,13 +25,14 @@ public final class ChunkQueue {
 
     public void push(byte[] chunk) {
         if (chunk.length == 0) return;
-        chunks.addLast(chunk);
+        chunks().addLast(chunk);
         length += chunk.length;
     }
 
     /** Puts bytes back at the front (Node's {@code unshift}). */
     public void unshift(byte[] chunk) {
         if (chunk.length == 0) return;
+        ArrayDeque<byte[]> chunks = chunks();
         if (headOffset > 0) {
             byte[] head = chunks.pollFirst();
             chunks.addFirst(java.util.Arrays.copyOfRange(head, headOffset, head.length));
@@ -41,14 +44,14 @@ public final class ChunkQueue {
 
     /** Bytes left in the first chunk (Node's {@code state.buffer.first().length}), 0 when empty. */
     public int firstChunkLength() {
-        byte[] head = chunks.peekFirst();
-        return head == null ? 0 : head.length - headOffset;
+        if (length == 0) return 0;
+        return chunks.peekFirst().length - headOffset;
     }
 
     /** Takes the first whole chunk (flowing mode's {@code 'data'}), or null when empty. */
     public byte[] shiftChunk() {
+        if (length == 0) return null;
         byte[] head = chunks.pollFirst();
-        if (head == null) return null;
         if (headOffset > 0) {
             head = java.util.Arrays.copyOfRange(head, headOffset, head.length);
             headOffset = 0;
@@ -79,8 +82,13 @@ public final class ChunkQueue {
         return out;
     }
 
+    private ArrayDeque<byte[]> chunks() {
+        if (chunks == null) chunks = new ArrayDeque<>(2);
+        return chunks;
+    }
+
     public void clear() {
-        chunks.clear();
+        if (chunks != null) chunks.clear();
         headOffset = 0;
         length = 0;
     }

@@ -56,7 +56,8 @@ public abstract class Writable<C extends Writable.Chunk> {
     private List<Consumer<Throwable>> onFinished;
     private AfterWriteTick afterWriteTickInfo;
     private boolean afterWritePending;
-    private final Consumer<Throwable> onwrite = this::onwrite;
+    /** {@link #onwrite(Throwable)} as the callback {@code _write} gets, made on the first write (decisions D74). */
+    private Consumer<Throwable> onwrite;
 
     protected Writable(long highWaterMark) {
         this.highWaterMark = highWaterMark;
@@ -168,7 +169,7 @@ public abstract class Writable<C extends Writable.Chunk> {
             sync = true;
             expectWriteCb = true;
             try {
-                _write(chunk, onwrite);
+                _write(chunk, onwrite());
             } catch (RuntimeException refused) {
                 // A _write that refuses its chunk outright (usocket: a bad fd, decisions D12) took
                 // nothing: the write is undone, as if it had never been made, and the caller throws.
@@ -194,8 +195,8 @@ public abstract class Writable<C extends Writable.Chunk> {
         sync = true;
         expectWriteCb = true;
         if (destroyed) onwrite(streamDestroyed("write"));
-        else if (writev) _writev(chunks, onwrite);
-        else _write(chunk, onwrite);
+        else if (writev) _writev(chunks, onwrite());
+        else _write(chunk, onwrite());
         sync = false;
     }
 
@@ -205,6 +206,12 @@ public abstract class Writable<C extends Writable.Chunk> {
         // Callbacks of buffered writes run too, before 'error' (which follows the write's callback).
         errorBuffer();
         errorOrDestroy(er, false);
+    }
+
+    private Consumer<Throwable> onwrite() {
+        Consumer<Throwable> cb = onwrite;
+        if (cb == null) onwrite = cb = this::onwrite;
+        return cb;
     }
 
     /** Node's {@code onwrite(stream, er)}: the callback {@code _write}/{@code _writev} got. */
