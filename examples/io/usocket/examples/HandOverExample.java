@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -146,6 +147,8 @@ public final class HandOverExample {
         public final AtomicInteger refused = new AtomicInteger();
         /** Connections that closed without a whole answer. */
         public final AtomicInteger lost = new AtomicInteger();
+        /** Why each lost connection was lost (its error, or what it read), for the summary. */
+        public final List<String> lostHow = new CopyOnWriteArrayList<>();
         /** Answers by role ("old", "new"). */
         public final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
         private final EventLoop loop;
@@ -210,6 +213,7 @@ public final class HandOverExample {
                     refused.incrementAndGet();
                 } else {
                     lost.incrementAndGet();
+                    lostHow.add("ping " + n + ": " + (failure[0] != null ? failure[0] : "read '" + reply.strip() + "'"));
                 }
                 next();
             });
@@ -219,7 +223,7 @@ public final class HandOverExample {
         public String summary() {
             return attempted.get() + " connections attempted, " + answered() + " answered (" + answered("old")
                     + " by the old process, " + answered("new") + " by the new one), " + refused.get() + " refused, "
-                    + lost.get() + " lost";
+                    + lost.get() + " lost" + (lostHow.isEmpty() ? "" : " " + lostHow);
         }
     }
 
