@@ -23,6 +23,7 @@ import io.usocket.internal.sys.MsgIo;
  */
 final class SocketReader {
     private static final int READS_PER_WAKEUP = 32;
+    private static final int[] NO_FDS = new int[0];
 
     private final USocket socket;
     /** Node's ReadableState and its functions, with net.js's hooks. */
@@ -265,7 +266,7 @@ final class SocketReader {
         }
         int nBytes = (int) (size == null ? Math.min(length, Integer.MAX_VALUE) : Math.min(size, length));
         byte[] data = nBytes > 0 ? buffer.take(nBytes) : null;
-        int[] got = fds().take(count == null ? fds.size() : count);
+        int[] got = fds == null ? NO_FDS : fds.take(count == null ? fds.size() : count);
         waitingForFds = false;
         if (buffer.isEmpty()) {
             readable.needReadable = true;
@@ -288,7 +289,8 @@ final class SocketReader {
     /** Node's unshift, with usocket's fds put back at the front of their queue (decisions D9). */
     void unshift(byte[] data, int[] more) {
         if (readable.endEmitted) {
-            socket.destroy(new USocketException("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event"));
+            // Checked here too: an unshift of fds alone does not reach the Readable's own check.
+            socket.destroy(readable.unshiftAfterEndEvent());
             return;
         }
         if (socket.destroyed) return;

@@ -282,19 +282,10 @@ public class USocket extends EventEmitter implements AutoCloseable {
         // Node: connect() on a destroyed socket resets it (_undestroy) and connects again.
         if (destroyed) undestroy();
         if (cb != null) once("connected", cb);
-        if (loop.inEventLoop()) {
-            connecting = true;
-            this.path = path;
-            loop.onLoop(() -> connectOnLoop(path));
-        } else {
-            // Another thread (decisions D20, D58): the whole connect, its check of the socket's state
-            // included, runs on the loop, so two threads racing connect() are two connects in a row.
-            loop.onLoop(() -> {
-                connecting = true;
-                this.path = path;
-                connectOnLoop(path);
-            });
-        }
+        // Runs at once on the loop's thread (and before the loop runs); from another thread
+        // (decisions D20, D58) the whole connect, its check of the socket's state included, is
+        // handed to the loop, so two threads racing connect() are two connects in a row.
+        loop.onLoop(() -> connectOnLoop(path));
         return this;
     }
 
@@ -305,6 +296,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
      * {@code 'error'} then {@code 'close'(true)} and no {@code 'connect'} (node 20; decisions D58).
      */
     private void connectOnLoop(String path) {
+        connecting = true;
         this.path = path;
         if (!hasHandle) initSocketHandle();
         hasHandle = true;
