@@ -31,13 +31,14 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 JAR = os.path.join(BENCH, "target", "benchmarks.jar")
 C_BINARY = os.path.join(BENCH, "target", "contender-c")
+LIBUV_BINARY = os.path.join(BENCH, "target", "contender-libuv")
 NODE_CONTENDER = os.path.join(BENCH, "node", "contender.js")
 JVM_FLAGS = ["-Xms1g", "-Xmx1g"]
 # W5 only: the whole heap resident from the start, so RSS growth is memory outside the heap.
 W5_JVM_FLAGS = ["-XX:+AlwaysPreTouch"]
 EXTRA_CLASSPATH = ["/usr/share/java/junixsocket-common.jar"]
 
-CONTENDERS = ["c", "jdk", "usocket", "usocket-onread", "netty", "junixsocket", "npm"]
+CONTENDERS = ["c", "libuv", "jdk", "usocket", "usocket-onread", "netty", "junixsocket", "npm"]
 JAVA_CONTENDERS = {"jdk", "usocket", "usocket-onread", "netty", "junixsocket"}
 WORKLOADS = ["W1", "W2", "W2w", "W3", "W4", "W5", "W6"]
 
@@ -76,6 +77,8 @@ def command(contender, workload):
     """The command line of a contender, without role, workload, path and param; None if missing."""
     if contender == "c":
         return [C_BINARY] if os.access(C_BINARY, os.X_OK) else None
+    if contender == "libuv":
+        return [LIBUV_BINARY] if os.access(LIBUV_BINARY, os.X_OK) else None
     if contender == "npm":
         node = shutil.which("node")
         return [node, "--expose-gc", NODE_CONTENDER] if node and os.path.exists(NODE_CONTENDER) else None
