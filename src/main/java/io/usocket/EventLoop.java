@@ -183,21 +183,31 @@ public final class EventLoop implements Executor, AutoCloseable {
         drainTicks();
         runTasks();
         boolean alive = alive();
-        while (alive && !stopped()) {
-            updateNow();
-            runTimers();
-            if (stopped()) break;
-            runPending();
-            if (stopped()) break;
-            poll(pollTimeout());
-            for (int r = 0; r < 8 && !pending.isEmpty() && !stopped(); r++) runPending();
-            if (stopped()) break;
-            runImmediates();
-            if (stopped()) break;
-            runClosing();
-            alive = alive();
-        }
+        while (alive && !stopped()) alive = turn();
         if (closed) release();
+    }
+
+    /**
+     * One turn of {@link #loop()}: the body of libuv's {@code uv_run} loop. It is a method of its
+     * own so the JIT compiles it after a few thousand turns, as it does any hot method: inside
+     * {@code loop()}, a method entered once, it stayed interpreted until on-stack replacement
+     * after tens of thousands of turns (a second or more of a ping-pong's run, decisions D87).
+     *
+     * @return whether the loop is still alive ({@link #alive()})
+     */
+    private boolean turn() {
+        updateNow();
+        runTimers();
+        if (stopped()) return false;
+        runPending();
+        if (stopped()) return false;
+        poll(pollTimeout());
+        for (int r = 0; r < 8 && !pending.isEmpty() && !stopped(); r++) runPending();
+        if (stopped()) return false;
+        runImmediates();
+        if (stopped()) return false;
+        runClosing();
+        return alive();
     }
 
     private boolean stopped() {
