@@ -6,9 +6,6 @@ import io.usocket.internal.sys.UnixAddress;
 import io.usocket.internal.sys.UnixPaths;
 import io.usocket.internal.sys.UnixSockets;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -42,7 +39,12 @@ public class UServer extends EventEmitter implements AutoCloseable {
 
     final EventLoop loop;
     private final SocketOptions connectionOptions;
-    private final Set<USocket> connections = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Open accepted connections: a count, as Node's {@code _connections}, rather than a set of
+     * them, which cost every idle connection a slot of a hash table (decisions D90). Each socket
+     * counts itself out once, at its destroy (USocket's {@code server}).
+     */
+    private int connections;
     private final IoHandle io;
     private int fd = -1;
     private String path;
@@ -276,7 +278,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
                 return;
             }
             int max = maxConnections;
-            if (max > 0 && connections.size() >= max) {
+            if (max > 0 && connections >= max) {
                 UnixSockets.close(cfd);
                 emit("drop");
                 return;
@@ -292,7 +294,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
                 throw e;
             }
             socket.peerCredentials = creds;
-            connections.add(socket);
+            connections++;
             emit("connection", socket);
         }
     }
@@ -313,8 +315,10 @@ public class UServer extends EventEmitter implements AutoCloseable {
         loop.ioSet(io, fd, want ? Sys.EPOLLIN : 0);
     }
 
-    void connectionClosed(USocket socket) {
-        if (connections.remove(socket)) emitCloseIfDrained();
+    /** An accepted connection was destroyed (called once per connection). */
+    void connectionClosed() {
+        connections--;
+        emitCloseIfDrained();
     }
 
     /**
@@ -390,7 +394,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
     }
 
     private void emitCloseIfDrained() {
-        if (fd >= 0 || !connections.isEmpty() || listening) return;
+        if (fd >= 0 || connections > 0 || listening) return;
         loop.nextTick(() -> emit("close"));
     }
 
@@ -430,7 +434,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
      */
     public void getConnections(BiConsumer<Throwable, Integer> cb) {
         loop.onLoop(() -> {
-            int n = connections.size();
+            int n = connections;
             loop.nextTick(() -> cb.accept(null, n));
         });
     }
@@ -441,7 +445,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
      * @return the number of open connections
      */
     public int connectionCount() {
-        return connections.size();
+        return connections;
     }
 
     /**
