@@ -56,6 +56,8 @@ public class UServer extends EventEmitter implements AutoCloseable {
     private volatile int maxConnections;
     /** Installed by verifyPeer; null: every peer is accepted (decisions D41). */
     private volatile PeerVerifier peerVerifier;
+    /** The last connection's peer credentials, which the next one from the same peer shares (decisions D91). Loop thread. */
+    private PeerCredentials lastPeer;
 
     /** A server on the default loop. Node: {@code net.createServer()}. */
     public UServer() {
@@ -283,7 +285,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
                 emit("drop");
                 return;
             }
-            PeerCredentials creds = PeerCredentials.of(cfd);
+            PeerCredentials creds = sharedWithLast(PeerCredentials.of(cfd));
             PeerVerifier verifier = peerVerifier;
             if (verifier != null && !verifier.admit(this, cfd, creds)) return;
             USocket socket;
@@ -297,6 +299,17 @@ public class UServer extends EventEmitter implements AutoCloseable {
             connections++;
             emit("connection", socket);
         }
+    }
+
+    /**
+     * The record the last connection got when {@code creds} are the same: connections from one
+     * peer process (a client's pool, its reconnections) share one immutable record instead of
+     * holding 24 bytes each (decisions D91).
+     */
+    private PeerCredentials sharedWithLast(PeerCredentials creds) {
+        if (creds != null && creds.equals(lastPeer)) return lastPeer;
+        lastPeer = creds;
+        return creds;
     }
 
     /** Out of descriptors: leave the pending connections in the backlog and try again shortly. */
