@@ -47,10 +47,10 @@ public class EventEmitter {
     // one-slot array (decisions D90). Neither the table nor a listener array is mutated once
     // published, so emit iterates a snapshot without copying (N5) and without a lock; an emitter
     // has a handful of events, so a scan is as fast as hashing and far smaller per socket.
-    // Mutations happen under lock(), which also guards `warned` and a Once's `fired`.
+    // Mutations happen under lock(), which also guards the leak check's `warned` and a Once's `fired`.
     private volatile Object[] table = NO_EVENTS;
-    private Set<String> warned;   // events that had their leak warning; rarely any
-    private volatile int maxListeners = DEFAULT_MAX_LISTENERS;
+    /** Made by setMaxListeners or the first leak warning; null: the default limit, no warning yet. */
+    private volatile LeakCheck leakCheck;
 
     /**
      * The locks emitters share, picked by identity hash (decisions D90): table changes are rare
@@ -243,7 +243,8 @@ public class EventEmitter {
         // Node then starts from an empty table, so listeners added meanwhile by a handler go too.
         synchronized (lock()) {
             table = NO_EVENTS;
-            warned = null;
+            LeakCheck check = leakCheck;
+            if (check != null) check.warned = null;
         }
         listenersRemoved(null);
         return this;
@@ -346,7 +347,9 @@ public class EventEmitter {
                     "The value of \"setMaxListeners\" is out of range. It must be >= 0. Received "
                     + n);
         }
-        maxListeners = n;
+        synchronized (lock()) {
+            leakCheck().maxListeners = n;
+        }
         return this;
     }
 
@@ -356,7 +359,7 @@ public class EventEmitter {
      * @return the number of listeners per event above which adding one warns (0: no limit)
      */
     public int getMaxListeners() {
-        return maxListeners;
+        return maxListeners();
     }
 
     /**
@@ -408,10 +411,11 @@ public class EventEmitter {
                 put(event, list);
                 count = list.length;
             }
-            int max = maxListeners;
+            int max = maxListeners();
             if (max > 0 && count > max) {
-                if (warned == null) warned = new HashSet<>();
-                if (warned.add(event)) warnCount = count;
+                LeakCheck check = leakCheck();
+                if (check.warned == null) check.warned = new HashSet<>();
+                if (check.warned.add(event)) warnCount = count;
             }
         }
         if (warnCount > 0) onMaxListenersExceeded(event, warnCount);
@@ -466,7 +470,8 @@ public class EventEmitter {
                     put(event, rest);
                 }
                 // Node keeps its "warned" mark on the array, which it drops at one listener.
-                if (list.length <= 2 && warned != null) warned.remove(event);
+                LeakCheck check = leakCheck;
+                if (list.length <= 2 && check != null && check.warned != null) check.warned.remove(event);
                 return e;
             }
             return null;
@@ -691,6 +696,29 @@ public class EventEmitter {
     @SuppressWarnings("unchecked")
     private static Consumer<Object> typed(Object registered) {
         return (Consumer<Object>) registered;
+    }
+
+    /** The limit as set (not an override of getMaxListeners: nothing is called out under the lock). */
+    private int maxListeners() {
+        LeakCheck check = leakCheck;
+        return check == null ? DEFAULT_MAX_LISTENERS : check.maxListeners;
+    }
+
+    /** The emitter's leak check, made now if it was not yet. Under lock. */
+    private LeakCheck leakCheck() {
+        LeakCheck check = leakCheck;
+        if (check == null) leakCheck = check = new LeakCheck();
+        return check;
+    }
+
+    /**
+     * The leak warning's state: Node's {@code _maxListeners} and the {@code warned} marks it
+     * keeps on listener arrays. Few emitters change the limit or ever warn, so it is made on
+     * first use rather than held by every idle socket as two fields (decisions D92).
+     */
+    private static final class LeakCheck {
+        volatile int maxListeners = DEFAULT_MAX_LISTENERS;
+        Set<String> warned;   // events that had their leak warning; guarded by the emitter's lock
     }
 
     /** A once-listener as the table holds it: Node's onceWrapper state ({@code listener}, {@code fired}). */
