@@ -41,17 +41,34 @@ public class EventEmitter {
     private static final Object[] NO_EVENTS = new Object[0];
 
     // {name0, listeners0, name1, listeners1, ...} in the order events got their first listener
-    // (Node's key order for eventNames()). Neither the table nor a listener array is mutated once
+    // (Node's key order for eventNames()). As in Node's _events, an event with one listener holds
+    // that listener itself, one with several an Object[] of them, and a once-listener is held in
+    // its Once wrapper: an idle socket with one 'data' listener holds neither a wrapper nor a
+    // one-slot array (decisions D90). Neither the table nor a listener array is mutated once
     // published, so emit iterates a snapshot without copying (N5) and without a lock; an emitter
     // has a handful of events, so a scan is as fast as hashing and far smaller per socket.
-    // Mutations happen under `lock`, which also guards `warned`.
+    // Mutations happen under lock(), which also guards the leak check's `warned` and a Once's `fired`.
     private volatile Object[] table = NO_EVENTS;
-    private final Object lock = new Object();
-    private Set<String> warned;   // events that had their leak warning; rarely any
-    private volatile int maxListeners = DEFAULT_MAX_LISTENERS;
+    /** Made by setMaxListeners or the first leak warning; null: the default limit, no warning yet. */
+    private volatile LeakCheck leakCheck;
+
+    /**
+     * The locks emitters share, picked by identity hash (decisions D90): table changes are rare
+     * and short and call nothing out under the lock (so two emitters sharing one cannot
+     * deadlock), while a lock object per emitter would be 16 bytes of every idle socket.
+     */
+    private static final Object[] LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < LOCKS.length; i++) LOCKS[i] = new Object();
+    }
 
     /** Node equivalent: {@code new EventEmitter()}. */
     public EventEmitter() {
+    }
+
+    private Object lock() {
+        return LOCKS[System.identityHashCode(this) & (LOCKS.length - 1)];
     }
 
     /**
@@ -200,8 +217,9 @@ public class EventEmitter {
      * @return this emitter
      */
     public EventEmitter removeAllListeners(String event) {
-        Entry[] list = lookup(event);
-        if (list != null) {
+        Object slot = lookup(event);
+        if (slot != null) {
+            Object[] list = asArray(slot);
             for (int i = list.length - 1; i >= 0; i--) {
                 announceRemoved(event, detach(event, null, list[i]));
             }
@@ -223,9 +241,10 @@ public class EventEmitter {
             removeAllListeners(REMOVE_LISTENER);
         }
         // Node then starts from an empty table, so listeners added meanwhile by a handler go too.
-        synchronized (lock) {
+        synchronized (lock()) {
             table = NO_EVENTS;
-            warned = null;
+            LeakCheck check = leakCheck;
+            if (check != null) check.warned = null;
         }
         listenersRemoved(null);
         return this;
@@ -243,26 +262,37 @@ public class EventEmitter {
      * @param args the listeners' argument (none, or one)
      */
     public boolean emit(String event, Object... args) {
-        Entry[] list = lookup(event);
-        if (list == null) {
+        Object slot = lookup(event);
+        if (slot == null) {
             if (ERROR.equals(event)) throw unhandled(args);
             return false;
         }
         Object first = args != null && args.length > 0 ? args[0] : null;
-        for (Entry e : list) {
-            if (e.once) {
-                Entry removed;
-                synchronized (lock) {
-                    // A nested emit may already have run this once-listener from an older snapshot.
-                    if (e.fired) continue;
-                    e.fired = true;
-                    removed = detach(event, null, e);
-                }
-                announceRemoved(event, removed);
-            }
-            e.invoke(first);
+        if (slot instanceof Object[] list) {
+            for (Object listener : list) call(event, listener, first);
+        } else {
+            call(event, slot, first);
         }
         return true;
+    }
+
+    /** Runs one listener of an emit; a once-listener is removed first, and only runs once. */
+    @SuppressWarnings("unchecked")
+    private void call(String event, Object listener, Object first) {
+        Object fn = listener;
+        if (listener instanceof Once once) {
+            Object removed;
+            synchronized (lock()) {
+                // A nested emit may already have run this once-listener from an older snapshot.
+                if (once.fired) return;
+                once.fired = true;
+                removed = detach(event, null, once);
+            }
+            announceRemoved(event, removed);
+            fn = once.listener;
+        }
+        if (fn instanceof Runnable r) r.run();
+        else ((Consumer<Object>) fn).accept(first);
     }
 
     /**
@@ -272,8 +302,9 @@ public class EventEmitter {
      * @return how many listeners {@code event} has
      */
     public int listenerCount(String event) {
-        Entry[] list = lookup(event);
-        return list == null ? 0 : list.length;
+        Object slot = lookup(event);
+        if (slot == null) return 0;
+        return slot instanceof Object[] list ? list.length : 1;
     }
 
     /**
@@ -283,10 +314,11 @@ public class EventEmitter {
      * @return a copy of the listeners of {@code event}, in the order they run
      */
     public List<Object> listeners(String event) {
-        Entry[] list = lookup(event);
-        if (list == null) return List.of();
+        Object slot = lookup(event);
+        if (slot == null) return List.of();
+        Object[] list = asArray(slot);
         Object[] fns = new Object[list.length];
-        for (int i = 0; i < list.length; i++) fns[i] = list[i].fn;
+        for (int i = 0; i < list.length; i++) fns[i] = unwrap(list[i]);
         return List.of(fns);
     }
 
@@ -315,7 +347,9 @@ public class EventEmitter {
                     "The value of \"setMaxListeners\" is out of range. It must be >= 0. Received "
                     + n);
         }
-        maxListeners = n;
+        synchronized (lock()) {
+            leakCheck().maxListeners = n;
+        }
         return this;
     }
 
@@ -325,7 +359,7 @@ public class EventEmitter {
      * @return the number of listeners per event above which adding one warns (0: no limit)
      */
     public int getMaxListeners() {
-        return maxListeners;
+        return maxListeners();
     }
 
     /**
@@ -361,23 +395,27 @@ public class EventEmitter {
         }
         // Node announces before adding, so a 'newListener' handler does not see the new one.
         if (lookup(NEW_LISTENER) != null) emit(NEW_LISTENER, event, fn);
-        Entry entry = new Entry(fn, once);
+        Object listener = once ? new Once(fn) : fn;
         int warnCount = 0;
-        synchronized (lock) {
-            Entry[] old = lookup(event);
-            Entry[] list;
+        synchronized (lock()) {
+            Object old = lookup(event);
+            int count;
             if (old == null) {
-                list = new Entry[] {entry};
+                put(event, listener);
+                count = 1;
             } else {
-                list = new Entry[old.length + 1];
-                System.arraycopy(old, 0, list, prepend ? 1 : 0, old.length);
-                list[prepend ? 0 : old.length] = entry;
+                Object[] oldList = asArray(old);
+                Object[] list = new Object[oldList.length + 1];
+                System.arraycopy(oldList, 0, list, prepend ? 1 : 0, oldList.length);
+                list[prepend ? 0 : oldList.length] = listener;
+                put(event, list);
+                count = list.length;
             }
-            put(event, list);
-            int max = maxListeners;
-            if (max > 0 && list.length > max) {
-                if (warned == null) warned = new HashSet<>();
-                if (warned.add(event)) warnCount = list.length;
+            int max = maxListeners();
+            if (max > 0 && count > max) {
+                LeakCheck check = leakCheck();
+                if (check.warned == null) check.warned = new HashSet<>();
+                if (check.warned.add(event)) warnCount = count;
             }
         }
         if (warnCount > 0) onMaxListenersExceeded(event, warnCount);
@@ -408,55 +446,74 @@ public class EventEmitter {
         return this;
     }
 
-    /** Removes {@code exact}, or else the latest entry for {@code fn}; returns what was removed. */
-    private Entry detach(String event, Object fn, Entry exact) {
-        synchronized (lock) {
-            Entry[] list = lookup(event);
-            if (list == null) return null;
+    /**
+     * Removes {@code exact} (a listener as the table holds it), or else the latest listener that
+     * is or wraps {@code fn}; returns what was removed, as the table held it.
+     */
+    private Object detach(String event, Object fn, Object exact) {
+        synchronized (lock()) {
+            Object slot = lookup(event);
+            if (slot == null) return null;
+            Object[] list = asArray(slot);
             for (int i = list.length - 1; i >= 0; i--) {
-                Entry e = list[i];
-                if (exact != null ? e != exact : e.fn != fn) continue;
+                Object e = list[i];
+                if (exact != null ? e != exact : unwrap(e) != fn) continue;
                 if (list.length == 1) {
                     put(event, null);
+                } else if (list.length == 2) {
+                    // Back to one listener held alone, as Node's removeListener does.
+                    put(event, list[1 - i]);
                 } else {
-                    Entry[] rest = new Entry[list.length - 1];
+                    Object[] rest = new Object[list.length - 1];
                     System.arraycopy(list, 0, rest, 0, i);
                     System.arraycopy(list, i + 1, rest, i, rest.length - i);
                     put(event, rest);
                 }
                 // Node keeps its "warned" mark on the array, which it drops at one listener.
-                if (list.length <= 2 && warned != null) warned.remove(event);
+                LeakCheck check = leakCheck;
+                if (list.length <= 2 && check != null && check.warned != null) check.warned.remove(event);
                 return e;
             }
             return null;
         }
     }
 
-    private void announceRemoved(String event, Entry removed) {
+    private void announceRemoved(String event, Object removed) {
         if (removed == null) return;
-        if (lookup(REMOVE_LISTENER) != null) emit(REMOVE_LISTENER, event, removed.fn);
+        if (lookup(REMOVE_LISTENER) != null) emit(REMOVE_LISTENER, event, unwrap(removed));
         listenersRemoved(event);
     }
 
-    private Entry[] lookup(String event) {
+    /** {@code event}'s listeners as the table holds them: one listener, an Object[] of several, or null. */
+    private Object lookup(String event) {
         if (event == null) return null;
         Object[] t = table;
         for (int i = 0; i < t.length; i += 2) {
             Object name = t[i];
-            if (name == event || name.equals(event)) return (Entry[]) t[i + 1];
+            if (name == event || name.equals(event)) return t[i + 1];
         }
         return null;
     }
 
+    /** A table slot's listeners as an array (a copy for a lone listener: for the rare paths only). */
+    private static Object[] asArray(Object slot) {
+        return slot instanceof Object[] list ? list : new Object[] {slot};
+    }
+
+    /** The user's listener of a table entry (Node's {@code listener.listener ?? listener}). */
+    private static Object unwrap(Object listener) {
+        return listener instanceof Once once ? once.listener : listener;
+    }
+
     /** Publishes a new table with {@code event}'s listeners replaced, appended, or (null) removed. Under lock. */
-    private void put(String event, Entry[] list) {
+    private void put(String event, Object listeners) {
         Object[] t = table;
         for (int i = 0; i < t.length; i += 2) {
             if (!t[i].equals(event)) continue;
             Object[] next;
-            if (list != null) {
+            if (listeners != null) {
                 next = t.clone();
-                next[i + 1] = list;
+                next[i + 1] = listeners;
             } else {
                 next = new Object[t.length - 2];
                 System.arraycopy(t, 0, next, 0, i);
@@ -465,10 +522,10 @@ public class EventEmitter {
             table = next;
             return;
         }
-        if (list == null) return;
+        if (listeners == null) return;
         Object[] next = java.util.Arrays.copyOf(t, t.length + 2);
         next[t.length] = event;
-        next[t.length + 1] = list;
+        next[t.length + 1] = listeners;
         table = next;
     }
 
@@ -641,20 +698,36 @@ public class EventEmitter {
         return (Consumer<Object>) registered;
     }
 
-    private static final class Entry {
-        final Object fn;
-        final boolean once;
-        boolean fired;   // once-listeners only; guarded by the emitter's lock
+    /** The limit as set (not an override of getMaxListeners: nothing is called out under the lock). */
+    private int maxListeners() {
+        LeakCheck check = leakCheck;
+        return check == null ? DEFAULT_MAX_LISTENERS : check.maxListeners;
+    }
 
-        Entry(Object fn, boolean once) {
-            this.fn = fn;
-            this.once = once;
-        }
+    /** The emitter's leak check, made now if it was not yet. Under lock. */
+    private LeakCheck leakCheck() {
+        LeakCheck check = leakCheck;
+        if (check == null) leakCheck = check = new LeakCheck();
+        return check;
+    }
 
-        @SuppressWarnings("unchecked")
-        void invoke(Object first) {
-            if (fn instanceof Runnable r) r.run();
-            else ((Consumer<Object>) fn).accept(first);
+    /**
+     * The leak warning's state: Node's {@code _maxListeners} and the {@code warned} marks it
+     * keeps on listener arrays. Few emitters change the limit or ever warn, so it is made on
+     * first use rather than held by every idle socket as two fields (decisions D92).
+     */
+    private static final class LeakCheck {
+        volatile int maxListeners = DEFAULT_MAX_LISTENERS;
+        Set<String> warned;   // events that had their leak warning; guarded by the emitter's lock
+    }
+
+    /** A once-listener as the table holds it: Node's onceWrapper state ({@code listener}, {@code fired}). */
+    private static final class Once {
+        final Object listener;
+        boolean fired;   // guarded by the emitter's lock
+
+        Once(Object listener) {
+            this.listener = listener;
         }
     }
 }

@@ -6,9 +6,6 @@ import io.usocket.internal.sys.UnixAddress;
 import io.usocket.internal.sys.UnixPaths;
 import io.usocket.internal.sys.UnixSockets;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -42,7 +39,12 @@ public class UServer extends EventEmitter implements AutoCloseable {
 
     final EventLoop loop;
     private final SocketOptions connectionOptions;
-    private final Set<USocket> connections = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Open accepted connections: a count, as Node's {@code _connections}, rather than a set of
+     * them, which cost every idle connection a slot of a hash table (decisions D90). Each socket
+     * counts itself out once, at its destroy (USocket's {@code server}).
+     */
+    private int connections;
     private final IoHandle io;
     private int fd = -1;
     private String path;
@@ -54,6 +56,8 @@ public class UServer extends EventEmitter implements AutoCloseable {
     private volatile int maxConnections;
     /** Installed by verifyPeer; null: every peer is accepted (decisions D41). */
     private volatile PeerVerifier peerVerifier;
+    /** The last connection's peer credentials, which the next one from the same peer shares (decisions D91). Loop thread. */
+    private PeerCredentials lastPeer;
 
     /** A server on the default loop. Node: {@code net.createServer()}. */
     public UServer() {
@@ -276,12 +280,12 @@ public class UServer extends EventEmitter implements AutoCloseable {
                 return;
             }
             int max = maxConnections;
-            if (max > 0 && connections.size() >= max) {
+            if (max > 0 && connections >= max) {
                 UnixSockets.close(cfd);
                 emit("drop");
                 return;
             }
-            PeerCredentials creds = PeerCredentials.of(cfd);
+            PeerCredentials creds = sharedWithLast(PeerCredentials.of(cfd));
             PeerVerifier verifier = peerVerifier;
             if (verifier != null && !verifier.admit(this, cfd, creds)) return;
             USocket socket;
@@ -292,9 +296,20 @@ public class UServer extends EventEmitter implements AutoCloseable {
                 throw e;
             }
             socket.peerCredentials = creds;
-            connections.add(socket);
+            connections++;
             emit("connection", socket);
         }
+    }
+
+    /**
+     * The record the last connection got when {@code creds} are the same: connections from one
+     * peer process (a client's pool, its reconnections) share one immutable record instead of
+     * holding 24 bytes each (decisions D91).
+     */
+    private PeerCredentials sharedWithLast(PeerCredentials creds) {
+        if (creds != null && creds.equals(lastPeer)) return lastPeer;
+        lastPeer = creds;
+        return creds;
     }
 
     /** Out of descriptors: leave the pending connections in the backlog and try again shortly. */
@@ -313,8 +328,10 @@ public class UServer extends EventEmitter implements AutoCloseable {
         loop.ioSet(io, fd, want ? Sys.EPOLLIN : 0);
     }
 
-    void connectionClosed(USocket socket) {
-        if (connections.remove(socket)) emitCloseIfDrained();
+    /** An accepted connection was destroyed (called once per connection). */
+    void connectionClosed() {
+        connections--;
+        emitCloseIfDrained();
     }
 
     /**
@@ -390,7 +407,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
     }
 
     private void emitCloseIfDrained() {
-        if (fd >= 0 || !connections.isEmpty() || listening) return;
+        if (fd >= 0 || connections > 0 || listening) return;
         loop.nextTick(() -> emit("close"));
     }
 
@@ -430,7 +447,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
      */
     public void getConnections(BiConsumer<Throwable, Integer> cb) {
         loop.onLoop(() -> {
-            int n = connections.size();
+            int n = connections;
             loop.nextTick(() -> cb.accept(null, n));
         });
     }
@@ -441,7 +458,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
      * @return the number of open connections
      */
     public int connectionCount() {
-        return connections.size();
+        return connections;
     }
 
     /**

@@ -84,8 +84,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private SocketWriter writer;
     /** Node's WritableState and its functions. */
     SocketWritable writable;
-    /** The writable high-water mark, final so that write() may read it from any thread. */
-    private final long writableHighWaterMark;
+    /**
+     * The writable high-water mark, final so that write() may read it from any thread; an int,
+     * as the option is: 4 bytes of every socket less (decisions D90).
+     */
+    private final int writableHighWaterMark;
     private final IoHandle io;
     /** fd-only writes waiting for the next bytes to carry them (decisions D10). */
     private List<WriteRequest> fdsWaiting;
@@ -109,6 +112,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** The fd came from the user (SocketOptions.fd): others may hold duplicates of it. */
     private boolean adopted;
     private String path;
+    /** The server that accepted this socket, until its destroy counted it out (Node's {@code _server}). */
     private UServer server;
     // Made on first use: an accepted socket never connects, and few sockets set a timeout.
     private SocketConnector connector;
@@ -1234,7 +1238,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
         }
         // After the error is queued: Node emits the server's 'close' (when this was its last
         // connection) after the connection's 'error'.
-        if (server != null) server.connectionClosed(this);
+        if (server != null) {
+            // Counted out once: a socket connect() revives later is no longer the server's.
+            UServer s = server;
+            server = null;
+            s.connectionClosed();
+        }
     }
 
     /**

@@ -424,4 +424,28 @@ class EventEmitterTest {
         assertInstanceOf(List.class, e.listeners("none"));
         assertTrue(e.listeners("none").isEmpty());
     }
+
+    @Test
+    void orderHoldsAsAnEventGoesFromOneListenerToSeveralAndBack() {   // node v20: "b,a,c,a,c 1 true", then "0 []"
+        // An event's lone listener is held alone, several in an array (decisions D90): every
+        // change between the two keeps Node's order, once-ness and counts.
+        EventEmitter e = new EventEmitter();
+        Runnable a = rec("a");
+        Runnable b = rec("b");
+        Runnable c = rec("c");
+        e.on("x", a);
+        e.prependOnceListener("x", b);
+        e.emit("x");
+        e.on("x", c);
+        e.off("x", a);
+        e.once("x", a);
+        e.emit("x");
+        e.emit("x");
+        assertEquals(List.of("b", "a", "c", "a", "c"), log);
+        assertEquals(1, e.listenerCount("x"));
+        assertEquals(List.of(c), e.listeners("x"));
+        e.off("x", c);
+        assertEquals(0, e.listenerCount("x"));
+        assertEquals(List.of(), e.eventNames());
+    }
 }

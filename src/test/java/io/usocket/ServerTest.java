@@ -357,6 +357,38 @@ class ServerTest {
                 log.all());
     }
 
+    @Test
+    void anAcceptedSocketRevivedByConnectIsCountedOutOnce() {
+        // The count is of open accepted connections: an accepted socket is counted out at its
+        // destroy, once (decisions D90); connect() then makes it a client of its own, whose
+        // destroy leaves the count alone. Node 20 counts it out again (docs/differences.md).
+        String p = kit.path("revive.sock");
+        UServer server = new UServer(loop);
+        USocket[] first = new USocket[1];
+        USocket[] client = new USocket[1];
+        server.on("connection", (USocket s) -> {
+            log.add("connection count=" + server.connectionCount());
+            if (first[0] == null) {
+                first[0] = s;
+                s.once("close", () -> {
+                    log.add("first close count=" + server.connectionCount());
+                    s.connect(p);
+                });
+                s.destroy();
+            } else {
+                first[0].destroy();
+                log.add("revived destroyed count=" + server.connectionCount());
+                s.destroy();
+                client[0].destroy();
+                server.close(() -> log.add("closed count=" + server.connectionCount()));
+            }
+        });
+        server.listen(p, () -> client[0] = new USocket(loop, p));
+        loop.run();
+        assertEquals(List.of("connection count=1", "first close count=0", "connection count=1",
+                "revived destroyed count=1", "closed count=0"), log.all());
+    }
+
     // ---- usocket: pause / resume ----
 
     @Test

@@ -3,6 +3,7 @@ package io.usocket.prod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -87,6 +88,30 @@ class PeerCredentialsTest {
         assertEquals(SELF, seen[0], "the client sees the listening process");
         assertEquals(SELF, seen[1], "the server sees the connecting process");
         assertEquals(pid, seen[1].pid());
+    }
+
+    @Test
+    void aServersConnectionsFromOnePeerShareOneRecord() {
+        // Consecutive connections from one process share its credentials record (decisions D91);
+        // a peer with other credentials gets its own (the nobody/root tests below).
+        String path = kit.path("same.sock");
+        UServer server = new UServer(loop);
+        List<PeerCredentials> seen = new ArrayList<>();
+        List<USocket> clients = new ArrayList<>();
+        server.on("connection", (USocket s) -> {
+            seen.add(s.peerCredentials());
+            s.destroy();
+            if (seen.size() == 2) {
+                clients.forEach(USocket::destroy);
+                server.close();
+            }
+        });
+        server.listen(path, () -> {
+            for (int i = 0; i < 2; i++) clients.add(new USocket(loop, path));
+        });
+        loop.run();
+        assertEquals(List.of(SELF, SELF), seen);
+        assertSame(seen.get(0), seen.get(1));
     }
 
     @Test
