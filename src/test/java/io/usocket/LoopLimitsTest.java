@@ -122,6 +122,7 @@ class LoopLimitsTest {
         InvalidStateException execute = assertThrows(InvalidStateException.class, () -> closed.execute(() -> { }));
         assertEquals("ERR_LOOP_CLOSED", execute.code());
         assertFalse(new File(p).exists());
-        assertEquals(before, TestFds.openFdCount());
+        // The kit's check: an unrelated descriptor closing meanwhile (another test's, a cleaner's) is no failure.
+        TestFds.assertNoLeak(before);
     }
 }
