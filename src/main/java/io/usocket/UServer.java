@@ -307,7 +307,13 @@ public class UServer extends EventEmitter implements AutoCloseable {
      * holding 24 bytes each (decisions D91).
      */
     private PeerCredentials sharedWithLast(PeerCredentials creds) {
-        if (creds != null && creds.equals(lastPeer)) return lastPeer;
+        PeerCredentials last = lastPeer;
+        // Compared field by field, not with the record's equals(): that is bootstrapped through
+        // invokedynamic on its first call, ~100 ms on a server's first connection in a cold JVM.
+        if (creds != null && last != null && creds.pid() == last.pid() && creds.uid() == last.uid()
+                && creds.gid() == last.gid()) {
+            return last;
+        }
         lastPeer = creds;
         return creds;
     }
