@@ -544,4 +544,32 @@ class NodeLoopOrderTest {
         loop.run();
         assertEquals(List.of("data D3F5", "end", "close false"), log.all());
     }
+
+    /**
+     * Two sockets destroyed and their server closed in one callback. node 20 (the same program:
+     * {@code s.destroy(); client.destroy(); server.close()} 20 ms after the connection):
+     * server close | client close false | accepted close false. The server's 'close' is a
+     * nextTick; the sockets' come from the closing phase, last-closed first (libuv prepends to
+     * its closing list).
+     */
+    @Test
+    void closesInOneCallbackComeServerFirstThenLastClosedFirst() {
+        UServer server = new UServer(loop);
+        server.on("close", log.rec("server close"));
+        USocket[] client = new USocket[1];
+        server.on("connection", (USocket s) -> {
+            s.on("close", (Boolean h) -> log.add("accepted close " + h));
+            loop.setTimeout(() -> {
+                s.destroy();
+                client[0].destroy();
+                server.close();
+            }, 20);
+        });
+        server.listen(path(), () -> {
+            client[0] = new USocket(loop, path());
+            client[0].on("close", (Boolean h) -> log.add("client close " + h));
+        });
+        loop.run();
+        assertEquals(List.of("server close", "client close false", "accepted close false"), log.all());
+    }
 }
