@@ -40,9 +40,9 @@ final class SocketWriter {
     static final int PENDING = 1;
 
     private final USocket socket;
-    // Made on the first write, small: an idle connection holds none (decisions D74), and most
-    // sockets have a write or two in flight at most.
-    private ArrayDeque<WriteRequest> queue;
+    // Small: most sockets have a write or two in flight at most. An idle connection holds none,
+    // since the whole SocketWriter is made by its first write or end() (decisions D74).
+    private final ArrayDeque<WriteRequest> queue = new ArrayDeque<>(2);
     /** The completion of the request in the queue (the Writable's onwrite). */
     private Consumer<Throwable> writeCb;
     /** Bytes handed to this handle (Node's {@code _bytesDispatched}). */
@@ -61,17 +61,12 @@ final class SocketWriter {
 
     /** Whether the handle waits for EPOLLOUT: a write to finish or a shutdown to run. */
     boolean wantsWritable() {
-        return blocked || (shutdownCb != null && !queueEmpty());
-    }
-
-
-    private boolean queueEmpty() {
-        return queue == null || queue.isEmpty();
+        return blocked || (shutdownCb != null && !queue.isEmpty());
     }
 
     /** Whether a request is in the queue (libuv: an active write request). */
     boolean busy() {
-        return !queueEmpty();
+        return !queue.isEmpty();
     }
 
     /**
@@ -81,7 +76,6 @@ final class SocketWriter {
      * called). Throws {@code ERR_INVALID_FD} (nothing sent) when an unchecked fd is bad.
      */
     int write(WriteRequest req, List<WriteRequest> reqs, Consumer<Throwable> cb) {
-        if (queue == null) queue = new ArrayDeque<>(2);
         if (reqs != null) {
             for (WriteRequest r : reqs) {
                 queue.add(r);
@@ -127,13 +121,13 @@ final class SocketWriter {
         shutdownCb = cb;
         // libuv's uv_shutdown: with nothing queued it is fed to the pending queue (uv__io_feed),
         // so it completes after this turn's poll; otherwise after the queue drains on EPOLLOUT.
-        if (queueEmpty()) socket.loop.pending(this::drain);
+        if (queue.isEmpty()) socket.loop.pending(this::drain);
         else socket.updateInterest();
     }
 
     /** The pending-queue run of libuv's uv__stream_io for a fed shutdown: uv__drain. */
     private void drain() {
-        if (shutdownCb != null && queueEmpty() && !socket.destroyed && socket.fd >= 0) {
+        if (shutdownCb != null && queue.isEmpty() && !socket.destroyed && socket.fd >= 0) {
             Runnable cb = shutdownCb;
             shutdownCb = null;
             LibC.INSTANCE.shutdown(socket.fd, Sys.SHUT_WR);
@@ -146,7 +140,7 @@ final class SocketWriter {
     /** EPOLLOUT (or HUP/ERR): libuv's {@code uv__write} + {@code uv__write_callbacks} + {@code uv__drain}. */
     void onWritable() {
         blocked = false;
-        if (!queueEmpty()) {
+        if (!queue.isEmpty()) {
             int status = flush();
             if (status == PENDING) return;
             Consumer<Throwable> cb = writeCb;
@@ -156,7 +150,7 @@ final class SocketWriter {
             if (socket.destroyed) return;
         }
         // Node's afterShutdown ignores the status: ENOTCONN after the peer left is no error here.
-        if (queueEmpty()) drain();
+        if (queue.isEmpty()) drain();
     }
 
     /**
@@ -166,7 +160,7 @@ final class SocketWriter {
     Consumer<Throwable> close() {
         Consumer<Throwable> cb = writeCb;
         writeCb = null;
-        if (queue != null) queue.clear();
+        queue.clear();
         shutdownCb = null;
         blocked = false;
         return cb;
@@ -175,7 +169,7 @@ final class SocketWriter {
     /** Hands queued bytes to the kernel until it pushes back: DONE, PENDING or a negative errno. */
     private int flush() {
         MsgIo io = socket.loop.msgIo();
-        while (!queueEmpty()) {
+        while (!queue.isEmpty()) {
             WriteRequest head = queue.peek();
             if (head.remaining() == 0 && head.fdsLeft() == 0) {
                 queue.poll();
