@@ -121,23 +121,25 @@ class FdsTest {
     void openReadsThroughInputStream() throws Exception {
         Path p = file("hello fds\n");
         int fd = Fds.open(p);
+        String id = TestFds.identity(fd);
         assertTrue(fd > 2);
         assertEquals(Sys.O_RDONLY, accMode(fd));
         try (InputStream in = Fds.toInputStream(fd)) {
             assertEquals("hello fds\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
-        assertFalse(Fds.isOpen(fd), "closing the stream closes the fd");
+        TestFds.assertClosed(fd, id, "closing the stream closes the fd");
     }
 
     @Test
     void writesThroughOutputStream() throws Exception {
         Path p = file("old content that is longer");
         int fd = Fds.open(p, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        String id = TestFds.identity(fd);
         assertEquals(Sys.O_WRONLY, accMode(fd));
         try (OutputStream out = Fds.toOutputStream(fd)) {
             out.write("new".getBytes(StandardCharsets.UTF_8));
         }
-        assertFalse(Fds.isOpen(fd));
+        TestFds.assertClosed(fd, id, "closing the stream closes the fd");
         assertEquals("new", Files.readString(p));
     }
 
@@ -201,6 +203,7 @@ class FdsTest {
         int fd = Fds.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel ch = Fds.toFileChannel(fd);
         int held = Fds.fromChannel(ch);
+        String heldId = TestFds.identity(held);
         assertTrue(Fds.isOpen(held));
         assertTrue(cloexec(held));
         assertEquals(Sys.O_RDWR, accMode(held));
@@ -212,7 +215,7 @@ class FdsTest {
         ch.position(8);
         ch.write(ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII)));
         ch.close();
-        assertFalse(Fds.isOpen(held), "closing the channel closes its fd");
+        TestFds.assertClosed(held, heldId, "closing the channel closes its fd");
         assertEquals(-1, Fds.fromChannel(ch));
         assertEquals("012AB567xyz", Files.readString(p));
     }
@@ -221,10 +224,11 @@ class FdsTest {
     void readOnlyAndWriteOnlyChannelsHoldTheSameOpenFile() throws Exception {
         Path p = file("abc");
         int r = Fds.open(p);
+        String rId = TestFds.identity(r);
         try (FileChannel ch = Fds.toFileChannel(r)) {
             int held = Fds.fromChannel(ch);
             assertNotEquals(r, held, "the open file moved to the stand-in's number");
-            assertFalse(Fds.isOpen(r), "the caller's number is closed");
+            TestFds.assertClosed(r, rId, "the caller's number is closed");
             assertEquals(p.toRealPath().toString(), behind(held));
             assertEquals(Sys.O_RDONLY, accMode(held));
             assertTrue(cloexec(held));
@@ -320,6 +324,8 @@ class FdsTest {
     @Test
     void pipeWriteRead() throws Exception {
         int[] fds = Fds.pipe();
+        String readId = TestFds.identity(fds[0]);
+        String writeId = TestFds.identity(fds[1]);
         assertEquals(2, fds.length);
         assertNotEquals(fds[0], fds[1]);
         assertTrue(cloexec(fds[0]));
@@ -339,8 +345,8 @@ class FdsTest {
             assertArrayEquals(big, in.readAllBytes());
             assertEquals(-1, in.read());
         }
-        assertFalse(Fds.isOpen(fds[0]));
-        assertFalse(Fds.isOpen(fds[1]));
+        TestFds.assertClosed(fds[0], readId, "the read end");
+        TestFds.assertClosed(fds[1], writeId, "the write end");
     }
 
     @Test
@@ -356,13 +362,16 @@ class FdsTest {
     @Test
     void isOpenAndClose() throws Exception {
         int fd = Fds.open(file("x"));
+        String id = TestFds.identity(fd);
         assertTrue(Fds.isOpen(fd));
         Fds.close(fd);
-        assertFalse(Fds.isOpen(fd));
+        TestFds.assertClosed(fd, id, "closed");
         assertFalse(Fds.isOpen(-1));
         assertFalse(Fds.isOpen(Integer.MAX_VALUE));
 
-        USocketException e = assertThrows(USocketException.class, () -> Fds.close(fd));
+        // Closing again is EBADF. Not with fd's own number: another thread may have been given it
+        // meanwhile, and this would close that thread's descriptor. A number no thread can hold.
+        USocketException e = assertThrows(USocketException.class, () -> Fds.close(Integer.MAX_VALUE));
         assertEquals("EBADF", e.code());
         assertEquals(-9, e.errno());
         assertEquals("close", e.syscall());
@@ -375,6 +384,7 @@ class FdsTest {
         FileDescriptor fdo = Fds.toFileDescriptor(fd);
         assertTrue(fdo.valid());
         int held = Fds.fromFileDescriptor(fdo);
+        String heldId = TestFds.identity(held);
         assertNotEquals(fd, held);
         assertEquals(dir.resolve("f.txt").toRealPath().toString(), behind(held));
         assertTrue(cloexec(held));
@@ -385,7 +395,7 @@ class FdsTest {
         try (FileInputStream in = new FileInputStream(fdo)) {
             assertEquals('x', in.read());
         }
-        assertFalse(Fds.isOpen(held));
+        TestFds.assertClosed(held, heldId, "closing the stream closes the held fd");
         assertFalse(fdo.valid());
         assertEquals(-1, Fds.fromFileDescriptor(fdo));
 
