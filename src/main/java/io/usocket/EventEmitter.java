@@ -262,16 +262,39 @@ public class EventEmitter {
      * @param args the listeners' argument (none, or one)
      */
     public boolean emit(String event, Object... args) {
+        return emit(event, args != null && args.length > 0 ? args[0] : null);
+    }
+
+    /**
+     * As {@link #emit(String, Object...)} with no argument: Node's {@code emitter.emit(eventName)}
+     * (the listeners get null, as a Node listener's parameter would be {@code undefined}).
+     *
+     * @return whether the event had listeners
+     * @param event the event's name
+     */
+    public boolean emit(String event) {
+        return emit(event, (Object) null);
+    }
+
+    /**
+     * As {@link #emit(String, Object...)} with one argument: Node's
+     * {@code emitter.emit(eventName, arg)}. (Its own overload, so an emit makes no argument
+     * array: every chunk of a socket is emitted once.)
+     *
+     * @return whether the event had listeners
+     * @param event the event's name
+     * @param arg the listeners' argument
+     */
+    public boolean emit(String event, Object arg) {
         Object slot = lookup(event);
         if (slot == null) {
-            if (ERROR.equals(event)) throw unhandled(args);
+            if (ERROR.equals(event)) throw unhandled(arg);
             return false;
         }
-        Object first = args != null && args.length > 0 ? args[0] : null;
         if (slot instanceof Object[] list) {
-            for (Object listener : list) call(event, listener, first);
+            for (Object listener : list) call(event, listener, arg);
         } else {
-            call(event, slot, first);
+            call(event, slot, arg);
         }
         return true;
     }
@@ -536,8 +559,7 @@ public class EventEmitter {
         }
     }
 
-    private static RuntimeException unhandled(Object[] args) {
-        Object er = args != null && args.length > 0 ? args[0] : null;
+    private static RuntimeException unhandled(Object er) {
         if (er instanceof RuntimeException re) return re;
         if (er instanceof Error err) throw err;
         String shown = er == null ? "undefined" : er instanceof String s ? quote(s) : show(er);
@@ -648,7 +670,7 @@ public class EventEmitter {
      * @return whether the event had listeners
      */
     public <T> boolean emit(Event<T> event, T arg) {
-        return emit(event.name(), arg);
+        return emit(event.name(), (Object) arg);
     }
 
     /**

@@ -58,6 +58,8 @@ public abstract class Readable {
     public int pipes;
     /** {@code setEncoding}'s decoder: {@code 'data'} carries its strings. */
     public StringDecoder decoder;
+    /** maybeReadMore_ as a task, made on the first push and kept: a stream schedules it after every chunk. */
+    private Runnable maybeReadMoreTick;
 
     protected Readable(int highWaterMark) {
         this.highWaterMark = highWaterMark;
@@ -317,7 +319,8 @@ public abstract class Readable {
     private void maybeReadMore() {
         if (!readingMore) {
             readingMore = true;
-            nextTick(this::maybeReadMore_);
+            if (maybeReadMoreTick == null) maybeReadMoreTick = this::maybeReadMore_;
+            nextTick(maybeReadMoreTick);
         }
     }
 
