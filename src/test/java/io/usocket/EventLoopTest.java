@@ -134,10 +134,12 @@ class EventLoopTest {
 
     @Test
     void intervalRepeatsUntilCleared() {
+        // Taken before the loop exists, as in refUndoesUnref: the timer counts from the loop's
+        // cached time, which a pause between the loop's creation and this line would leave behind.
+        long start = System.nanoTime();
         EventLoop loop = kit.guardedLoop();
         AtomicInteger runs = new AtomicInteger();
         AtomicReference<Timer> iv = new AtomicReference<>();
-        long start = System.nanoTime();
         iv.set(loop.setInterval(() -> {
             log.add("iv" + runs.incrementAndGet());
             if (runs.get() == 3) iv.get().clear();
@@ -281,8 +283,8 @@ class EventLoopTest {
 
     @Test
     void pendingRefdTimerHoldsTheLoop() {
+        long start = System.nanoTime(); // before the loop's cached time, as in refUndoesUnref
         EventLoop loop = kit.guardedLoop();
-        long start = System.nanoTime();
         loop.setTimeout(() -> log.add("fired after " + (millisSince(start) >= 79)), 80);
 
         loop.run();

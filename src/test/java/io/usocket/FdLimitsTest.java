@@ -132,10 +132,9 @@ class FdLimitsTest {
     void invalidFdsThrowAtWriteAndNothingIsQueued() {
         int good = files.open("good");
         kit.pair((client, peer) -> {
-            // Closed here, on the loop thread, right before the calls: closed earlier, its number
-            // could be reused by the descriptors the pair itself opens.
-            int closed = files.open("closed");
-            Fds.close(closed);
+            // A number no descriptor can have: a number closed here could be given to another
+            // thread's descriptor before the calls (and the write would then be a valid one).
+            int closed = Integer.MAX_VALUE;
             recordClient(client, new ArrayList<>());
             List<Executable> calls = List.of(
                     () -> peer.write(new int[] {-1}, err -> log.add("cb -1")),
@@ -160,7 +159,9 @@ class FdLimitsTest {
 
     @Test
     void fdClosedBetweenWriteAndSendFailsWithEbadf() {
-        int a = files.open("A");
+        // Moved above the numbers in use: the kernel gives the lowest free number, so another
+        // thread opening a descriptor between the close and the send will not be given this one.
+        int a = TestFds.moveHigh(files.open("A"));
         kit.pair((client, peer) -> {
             client.on("data", (byte[] d) -> log.add("client data"));
             client.on("fds", (int[] fds) -> log.add("client fds"));

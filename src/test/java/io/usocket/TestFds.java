@@ -2,6 +2,8 @@ package io.usocket;
 
 import static org.awaitility.Awaitility.await;
 
+import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.Sys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -116,5 +118,18 @@ public final class TestFds {
     public static void assertClosed(int fd, String identity, String message) {
         String now = identity(fd);
         if (now != null && now.equals(identity)) throw new AssertionError(message + ": fd " + fd + " still refers to " + identity);
+    }
+
+    /**
+     * Moves {@code fd} to a number at or above 900 (close-on-exec), closing the old number; the
+     * fd itself if no such number is free. The kernel gives a new descriptor the lowest free
+     * number, so a test that closes this one and then uses its number (a send that must fail
+     * with EBADF) does not meet another thread's new descriptor under it.
+     */
+    public static int moveHigh(int fd) {
+        int high = LibC.INSTANCE.fcntl(fd, Sys.F_DUPFD_CLOEXEC, 900);
+        if (high < 0) return fd;
+        Fds.close(fd);
+        return high;
     }
 }
