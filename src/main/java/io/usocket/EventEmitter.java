@@ -255,11 +255,13 @@ public class EventEmitter {
      * called, in order, on this thread; a listener's exception stops the emit and propagates.
      * An {@code 'error'} with no listener is thrown: a {@link RuntimeException} or {@link Error}
      * argument itself, anything else wrapped in a {@link USocketException} with code
-     * {@code ERR_UNHANDLED_ERROR}.
+     * {@code ERR_UNHANDLED_ERROR}. With no argument or one, Java calls the overloads
+     * {@link #emit(String)} and {@link #emit(String, Object)}, which do the same without an
+     * argument array.
      *
      * @return whether the event had listeners
      * @param event the event's name
-     * @param args the listeners' argument (none, or one)
+     * @param args the listeners' argument (none, or one; any further ones are not passed on)
      */
     public boolean emit(String event, Object... args) {
         return emit(event, args != null && args.length > 0 ? args[0] : null);

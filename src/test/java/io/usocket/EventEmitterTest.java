@@ -107,6 +107,24 @@ class EventEmitterTest {
         assertEquals("Unhandled error. (\"it's\")", unhandled(e, "it's"));
     }
 
+    @Test
+    void everyFormOfEmitGivesTheListenerTheSameArgument() {   // decisions D93: the overloads
+        EventEmitter e = new EventEmitter();
+        List<Object> got = new ArrayList<>();
+        e.on("x", (Object a) -> got.add(a == null ? "null" : a));
+        assertTrue(e.emit("x"));
+        assertTrue(e.emit("x", "one"));
+        assertTrue(e.emit("x", "first", "second"));
+        assertTrue(e.emit("x", new Object[] {"in an array"}));
+        assertTrue(e.emit("x", (Object[]) null));
+        assertTrue(e.emit("x", new Object[0]));
+        assertEquals(List.of("null", "one", "first", "in an array", "null", "null"), got);
+        assertFalse(e.emit("y"));
+        assertFalse(e.emit("y", "one"));
+        USocketException x = assertThrows(USocketException.class, () -> e.emit("error"));
+        assertEquals("Unhandled error. (undefined)", x.getMessage());
+    }
+
     private static String unhandled(EventEmitter e, Object... args) {
         USocketException x = assertThrows(USocketException.class, () -> e.emit("error", args));
         assertEquals("ERR_UNHANDLED_ERROR", x.code());
