@@ -58,6 +58,11 @@ SPEC = {
 # clock starts after the first unit of work) and W1 sends 1 GiB; the other params stay full.
 SHORT_PARAMS = {"W1": 1 << 30}
 
+SPREAD_NOTE = ("Run by run: each figure divided by the figure of the contender named in the column "
+               "(the JDK's channel, or C for fd passing) in the same run; the median of those ratios and, "
+               "in parentheses, the lowest and the highest (for W3 and W6 lower is better). "
+               "The spread is this machine's noise: ratios of the same code move that much between runs.")
+
 BEGIN = "<!-- bench:table:begin (bench/run rewrites this block) -->"
 END = "<!-- bench:table:end -->"
 
@@ -224,10 +229,10 @@ def summarize(results, runs):
     return table
 
 
-def ratio(results, contender, workload):
-    """The median over runs of (figure / C's figure of the same run); None without a pair."""
+def run_ratios(results, contender, workload, reference="c"):
+    """Each run's figure divided by the reference contender's figure of the same run."""
     mine = results.get(contender, {}).get(workload, [])
-    theirs = results.get("c", {}).get(workload, [])
+    theirs = results.get(reference, {}).get(workload, [])
     ratios = []
     for v, c in zip(mine, theirs):
         if v in ("err", "n/a") or c in ("err", "n/a"):
@@ -235,7 +240,50 @@ def ratio(results, contender, workload):
         cv = number(workload, c)
         if cv > 0:
             ratios.append(number(workload, v) / cv)
+    return ratios
+
+
+def ratio(results, contender, workload):
+    """The median over runs of (figure / C's figure of the same run); None without a pair."""
+    ratios = run_ratios(results, contender, workload)
     return statistics.median(ratios) if ratios else None
+
+
+# The spread table: each workload against the contender its target names (bench/README.md,
+# BENCHMARKS.md "Targets"): fd passing against C, the rest against the JDK's own channel.
+SPREAD_REFERENCE = {"W1": "jdk", "W2": "c", "W2w": "c", "W3": "jdk", "W4": "jdk", "W6": "jdk"}
+
+
+def render_spread(results, workloads):
+    """Run by run: the median, lowest and highest of figure / reference figure of the same run.
+
+    The contenders take turns within a run, so a ratio within one run compares figures taken a
+    few seconds apart; how far those ratios spread over the runs is the noise the medians hide.
+    """
+    shown = [w for w in workloads if w in SPREAD_REFERENCE
+             and any(v not in ("err", "n/a") for v in results.get(SPREAD_REFERENCE[w], {}).get(w, []))]
+    if not shown:
+        return None
+    head = ["contender"] + ["%s (÷ %s)" % (SPEC[w][0], SPREAD_REFERENCE[w]) for w in shown]
+    rows = []
+    for contender in CONTENDERS:
+        if contender not in results:
+            continue
+        row = [contender]
+        for w in shown:
+            r = run_ratios(results, contender, w, SPREAD_REFERENCE[w]) if contender != SPREAD_REFERENCE[w] else []
+            row.append("%.2f× (%.2f–%.2f)" % (statistics.median(r), min(r), max(r)) if r else "")
+        if any(row[1:]):
+            rows.append(row)
+    return table_text(head, rows)
+
+
+def table_text(head, rows):
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    line = lambda r: "| " + " | ".join(s.ljust(widths[i]) for i, s in enumerate(r)) + " |"
+    out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
 
 
 def render(table, results, workloads, runs):
@@ -252,11 +300,7 @@ def render(table, results, workloads, runs):
                 display += " [%d/%d err]" % (fails, runs)
             row.append(display)
         rows.append(row)
-    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-    line = lambda r: "| " + " | ".join(s.ljust(widths[i]) for i, s in enumerate(r)) + " |"
-    out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    out += [line(r) for r in rows]
-    return "\n".join(out)
+    return table_text(head, rows)
 
 
 def machine():
@@ -389,6 +433,7 @@ def main():
     for c in missing:
         table[c] = {w: ("missing", None, 0) for w in workloads}
     text = render(table, {c: results[c] for c in active}, workloads, args.runs)
+    spread = render_spread({c: results[c] for c in active}, workloads) if args.runs > 1 else None
     m = machine()
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick (smoke test)" if args.quick else "short (no warm-up share)" if args.short else "full"
@@ -398,6 +443,11 @@ def main():
     log("", logfile)
     log("median of %d run(s), %s mode, params %s; (×) = median of figure / C's figure of the same run; harness time %.0f s; %s"
         % (args.runs, mode, params_text, elapsed, load_text), logfile)
+    if spread:
+        log("", logfile)
+        log(spread, logfile)
+        log("", logfile)
+        log(SPREAD_NOTE, logfile)
 
     with open(os.path.join(BENCH, "target", "results.json"), "w") as f:
         json.dump({"machine": m, "when": when, "loadavg": [load_before, load_after], "runs": args.runs, "quick": args.quick,
@@ -418,7 +468,7 @@ def main():
             "the median is of the others; `not run` / `missing`: not selected / program not built." % params_text,
             "",
             text,
-        ])
+        ] + (["", SPREAD_NOTE, "", spread] if spread else []))
         write_markdown(markdown, block)
         log("table written to %s" % os.path.relpath(markdown, os.getcwd()), logfile)
 
