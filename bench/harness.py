@@ -406,7 +406,10 @@ def main():
         for w in workloads:
             hung = set()
             for r in range(args.runs):
-                for c in active:
+                # The order turns by one each run, so no contender always runs first, last or
+                # right after the same other one (the machine's state drifts within a run).
+                turn = r % len(active) if active else 0
+                for c in active[turn:] + active[:turn]:
                     if c in hung:
                         results[c][w].append("err")
                         log("%-4s run %d/%d  %-12s err              (skipped: timed out before)" % (w, r + 1, args.runs, c), logfile)
