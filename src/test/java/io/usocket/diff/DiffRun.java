@@ -158,8 +158,9 @@ final class DiffRun {
         List<Long> racy = new ArrayList<>();
         for (Outcome o : mismatched) {
             long sd = o.scenario().seed();
-            Trace[] again = runs.stream().map(r -> r.get(sd)).toArray(Trace[]::new);
-            if (!stable(o.node(), again)) racy.add(sd);
+            // A run that gave no trace for it (node failed) is no evidence either way.
+            Trace[] again = runs.stream().map(r -> r.get(sd)).filter(t -> t != null).toArray(Trace[]::new);
+            if (again.length > 0 && !stable(o.node(), again)) racy.add(sd);
         }
         return racy;
     }
