@@ -307,13 +307,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
      * holding 24 bytes each (decisions D91).
      */
     private PeerCredentials sharedWithLast(PeerCredentials creds) {
-        PeerCredentials last = lastPeer;
-        // Compared field by field, not with the record's equals(): that is bootstrapped through
-        // invokedynamic on its first call, ~100 ms on a server's first connection in a cold JVM.
-        if (creds != null && last != null && creds.pid() == last.pid() && creds.uid() == last.uid()
-                && creds.gid() == last.gid()) {
-            return last;
-        }
+        if (creds != null && creds.equals(lastPeer)) return lastPeer;
         lastPeer = creds;
         return creds;
     }

@@ -1,6 +1,7 @@
 package io.usocket.prod;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -88,6 +89,20 @@ class PeerCredentialsTest {
         assertEquals(SELF, seen[0], "the client sees the listening process");
         assertEquals(SELF, seen[1], "the server sees the connecting process");
         assertEquals(pid, seen[1].pid());
+    }
+
+    /** The written-out equals/hashCode (decisions D91) keep the record's rule: all three fields. */
+    @Test
+    void credentialsAreEqualExactlyWhenPidUidAndGidAre() {
+        PeerCredentials a = new PeerCredentials(10, 1000, 100);
+        assertEquals(new PeerCredentials(10, 1000, 100), a);
+        assertEquals(new PeerCredentials(10, 1000, 100).hashCode(), a.hashCode());
+        assertNotEquals(new PeerCredentials(11, 1000, 100), a);
+        assertNotEquals(new PeerCredentials(10, 1001, 100), a);
+        assertNotEquals(new PeerCredentials(10, 1000, 101), a);
+        assertNotEquals(a, null);
+        assertNotEquals(a, "PeerCredentials[pid=10, uid=1000, gid=100]");
+        assertEquals("PeerCredentials[pid=10, uid=1000, gid=100]", a.toString());
     }
 
     @Test
