@@ -60,6 +60,8 @@ public abstract class Readable {
     public StringDecoder decoder;
     /** maybeReadMore_ as a task, made on the first push and kept: a stream schedules it after every chunk. */
     private Runnable maybeReadMoreTick;
+    /** emitReadable_ as a task, made on first use and kept: a paused stream schedules it once per read cycle. */
+    private Runnable emitReadableTick;
 
     protected Readable(int highWaterMark) {
         this.highWaterMark = highWaterMark;
@@ -301,7 +303,8 @@ public abstract class Readable {
         needReadable = false;
         if (!emittedReadable) {
             emittedReadable = true;
-            nextTick(this::emitReadable_);
+            if (emitReadableTick == null) emitReadableTick = this::emitReadable_;
+            nextTick(emitReadableTick);
         }
     }
 
