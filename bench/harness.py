@@ -452,7 +452,9 @@ def main():
         log("", logfile)
         log(SPREAD_NOTE, logfile)
 
-    with open(os.path.join(BENCH, "target", "results.json"), "w") as f:
+    # One file per mode, so a quick or short run does not overwrite the last full run's figures.
+    results_name = "results-quick.json" if args.quick else "results-short.json" if args.short else "results.json"
+    with open(os.path.join(BENCH, "target", results_name), "w") as f:
         json.dump({"machine": m, "when": when, "loadavg": [load_before, load_after], "runs": args.runs, "quick": args.quick,
                    "short": args.short, "params": params,
                    "results": results}, f, indent=1)
