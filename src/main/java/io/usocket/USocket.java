@@ -1296,7 +1296,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     public String readyState() {
         if (connecting) return "opening";
         boolean r = reader.readable();
-        boolean w = writable.writable() && connected;
+        boolean w = writable.writable();
         if (r && w) return "open";
         if (r) return "readOnly";
         if (w) return "writeOnly";

@@ -202,6 +202,29 @@ class LifecycleTest {
         assertEquals("closed", client.get().readyState());
     }
 
+    /**
+     * node 20 (new net.Socket(), then each state):
+     * {@code fresh open | destroyed closed | ended fresh readOnly | connecting opening | error ENOENT closed | close closed}.
+     * A socket that never connected is readable and writable, as Node's streams are until ended or destroyed.
+     */
+    @Test
+    void socketsThatNeverConnectedHaveNodesReadyState() {
+        log.add("fresh " + new USocket(loop).readyState());
+        USocket destroyed = new USocket(loop);
+        destroyed.destroy();
+        log.add("destroyed " + destroyed.readyState());
+        USocket ended = new USocket(loop);
+        ended.end();
+        log.add("ended fresh " + ended.readyState());
+        USocket failing = new USocket(loop, kit.path("nope.sock"));
+        log.add("connecting " + failing.readyState());
+        failing.on("error", (Throwable e) -> log.add("error " + ((USocketException) e).code() + " " + failing.readyState()));
+        failing.on("close", () -> log.add("close " + failing.readyState()));
+        loop.run();
+        assertEquals(List.of("fresh open", "destroyed closed", "ended fresh readOnly", "connecting opening",
+                "error ENOENT closed", "close closed"), log.all());
+    }
+
     /** node 20, second scenario: the server writes and ends first; the client (allowHalfOpen=false) follows. */
     @Test
     void serverEndsFirstAndTheClientEndsInTurn() {

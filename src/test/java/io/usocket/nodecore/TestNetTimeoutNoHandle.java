@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Port of node's test-net-timeout-no-handle.js: the idle timeout of a socket that never
  * connects still fires. Node's {@code socket._handle === null} (no descriptor yet) is read as
- * "neither connecting nor destroyed" (not by readyState: node 20 reports 'open' for a socket that
- * never connected, USocket 'readOnly').
+ * "neither connecting nor destroyed" (readyState cannot tell it: a socket that never connected
+ * is 'open', in node 20 and here).
  */
 class TestNetTimeoutNoHandle {
     @RegisterExtension
