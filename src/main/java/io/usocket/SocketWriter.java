@@ -76,6 +76,11 @@ final class SocketWriter {
      * called). Throws {@code ERR_INVALID_FD} (nothing sent) when an unchecked fd is bad.
      */
     int write(WriteRequest req, List<WriteRequest> reqs, Consumer<Throwable> cb) {
+        // libuv's uv__check_before_write: uv_shutdown took UV_HANDLE_WRITABLE away, so a handle
+        // shut or shutting refuses the write with EPIPE and sends nothing. Only a write that
+        // Node's stream let through after the end reaches here: initSocketHandle forgets an
+        // end() given before connect(), while its deferred _final still shuts the socket down (N47).
+        if (shut || shutdownCb != null) return -Errno.EPIPE;
         if (reqs != null) {
             for (WriteRequest r : reqs) {
                 queue.add(r);

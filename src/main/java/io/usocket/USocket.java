@@ -310,7 +310,9 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /**
      * Node's {@code initSocketHandle}, which every connect() without a handle runs: its
      * {@code _undestroy()} starts both sides' flags over, so an {@code end()} given before
-     * {@code connect()} is forgotten (node 20: a later write succeeds); buffered data stays.
+     * {@code connect()} is forgotten by the stream (node 20: a write in a 'connect' listener
+     * succeeds); buffered data stays. Its _final, deferred to the connect, still shuts the
+     * handle's write side, and writes after that fail with EPIPE ({@link SocketWriter#write}).
      */
     private void initSocketHandle() {
         writable.undestroy();

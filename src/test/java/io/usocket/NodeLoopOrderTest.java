@@ -467,6 +467,38 @@ class NodeLoopOrderTest {
     }
 
     /**
+     * Item 23's other half: connect() forgets the end(), but the end's _final, deferred to the
+     * connect, still asks for the shutdown, and libuv then refuses every write (uv_shutdown took
+     * the handle's UV_HANDLE_WRITABLE): the stream lets a later write through, the handle gives
+     * EPIPE. node 20 (c1.end(cb); c1.connect() on 'listening'; c1.write() once a second client
+     * connected): connect | ready | write false | write-cb EPIPE | end-cb EPIPE | error EPIPE | close true
+     */
+    @Test
+    void aWriteAfterTheShutdownOfAForgottenEndFailsWithEpipe() {
+        UServer server = new UServer(loop);
+        USocket c1 = new USocket(loop);
+        server.on("connection", (USocket s) -> s.resume());
+        c1.on("connect", log.rec("connect"));
+        c1.on("ready", log.rec("ready"));
+        c1.on("error", (Throwable e) -> log.add("error " + code(e)));
+        c1.on("close", (Boolean had) -> {
+            log.add("close " + had);
+            server.close();
+        });
+        c1.end((Throwable e) -> log.add("end-cb " + code(e)));
+        server.listen(path(), () -> {
+            c1.connect(path());
+            USocket c2 = new USocket(loop, path(), () -> log.add("write "
+                    + c1.write(bytes("B1"), (Throwable e) -> log.add("write-cb " + code(e)))));
+            c2.on("close", () -> { });
+            c2.on("connect", () -> c2.destroy());
+        });
+        loop.run();
+        assertEquals(List.of("connect", "ready", "write false", "write-cb EPIPE", "end-cb EPIPE", "error EPIPE", "close true"),
+                log.all());
+    }
+
+    /**
      * Item 24: end() while a shutdown is under way finishes synchronously (libuv's uv_shutdown gives
      * UV_ENOTCONN, net.js _final calls back at once); the first shutdown's late callback is then
      * ERR_MULTIPLE_CALLBACK, as in node. node 20 (end(); connect on 'listening'; end() again in
