@@ -82,8 +82,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
     final SocketReader reader;
     /** The handle's write side, made by the first write or end(): an idle connection holds none (decisions D74). */
     private SocketWriter writer;
-    /** Node's WritableState and its functions. */
-    SocketWritable writable;
+    /** Node's WritableState and its functions: one for the socket's life, as a revival keeps it (N44). */
+    final SocketWritable writable;
     /**
      * The writable high-water mark, final so that write() may read it from any thread; an int,
      * as the option is: 4 bytes of every socket less (decisions D90).
@@ -331,12 +331,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
         pendingData = false;
         writeAfterFin = false;
         reader.undestroy();
-        // destroy.js undestroy resets the flags of the same WritableState and leaves its cork
-        // count alone: a socket corked before it was destroyed is still corked when it
-        // connects again (node 20: a write then stays buffered) (node-semantics N44).
-        int corked = writable.corked;
-        writable = new SocketWritable(writableHighWaterMark);
-        writable.corked = corked;
+        // destroy.js undestroy resets the flags of the same WritableState and keeps the rest:
+        // the cork count (a socket corked before it was destroyed is still corked when it
+        // connects again: a write then stays buffered) and the end() callbacks still waiting,
+        // which the destroy's errorBuffer tick or the new connection's end then calls
+        // (node-semantics N44).
+        writable.undestroy();
         // Node's byte counts belong to the handle: a new connection gets a new write side, from 0.
         writer = null;
         connector = null;

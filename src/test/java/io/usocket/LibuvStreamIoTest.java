@@ -244,4 +244,59 @@ class LibuvStreamIoTest {
         assertEquals(List.of("write=false", "write cb ERR_SOCKET_CLOSED", "close undefined",
                 "error ERR_SOCKET_CLOSED", "close true"), log.all());
     }
+
+    /**
+     * N44. node 20 (destroy(); end(cb); 20 ms later connect() to a regular file): close undefined |
+     * connect | end-cb ECONNREFUSED | error ECONNREFUSED | close true. The end callback waits in
+     * the same WritableState through the revival, and the failed connect's destroy calls it.
+     */
+    @Test
+    void n44AnEndCallbackGivenAfterDestroyWaitsForTheRevivedConnection() throws Exception {
+        String file = kit.path("plain-file");
+        java.nio.file.Files.writeString(java.nio.file.Path.of(file), "x");
+        USocket c = new USocket(loop);
+        c.on("error", (Throwable e) -> log.add("error " + EventLog.code(e)));
+        c.on("close", (Boolean h) -> log.add("close " + (h == null ? "undefined" : h)));
+        c.destroy();
+        c.end((Throwable e) -> log.add("end-cb " + EventLog.code(e)));
+        loop.setTimeout(() -> {
+            log.add("connect");
+            c.connect(file);
+        }, 20);
+        loop.run();
+        assertEquals(List.of("close undefined", "connect", "end-cb ECONNREFUSED", "error ECONNREFUSED", "close true"),
+                log.all());
+    }
+
+    /**
+     * N44. node 20 (end(cb); write() after it; connect() in 'listening', whose tick comes before
+     * the failed write's): write false | listening | end-cb ERR_STREAM_DESTROYED |
+     * error ERR_STREAM_WRITE_AFTER_END | close undefined | connect | close false. The revival
+     * clears the error before the destroy's errorBuffer tick, which then fails the end callback
+     * as destroyed.
+     */
+    @Test
+    void n44AnEndCallbackOfADestroyedSocketRevivedBeforeItsTickFailsAsDestroyed() {
+        String path = kit.path("end-cb.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> s.resume());
+        USocket c = new USocket(loop);
+        c.on("connect", () -> {
+            log.add("connect");
+            c.destroy();
+            server.close();
+        });
+        c.on("finish", log.rec("finish"));
+        c.on("error", (Throwable e) -> log.add("error " + EventLog.code(e)));
+        c.on("close", (Boolean h) -> log.add("close " + (h == null ? "undefined" : h)));
+        server.listen(path, () -> {
+            log.add("listening");
+            c.connect(path);
+        });
+        c.end((Throwable e) -> log.add("end-cb " + EventLog.code(e)));
+        log.add("write " + c.write("C2"));
+        loop.run();
+        assertEquals(List.of("write false", "listening", "end-cb ERR_STREAM_DESTROYED", "error ERR_STREAM_WRITE_AFTER_END",
+                "close undefined", "connect", "close false"), log.all());
+    }
 }
