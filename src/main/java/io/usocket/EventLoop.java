@@ -66,6 +66,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     private IoHandle[] watchers = new IoHandle[256];
     /** libuv's watcher queue: handles whose epoll interest changed since the last poll. */
     private final ArrayDeque<IoHandle> watcherQueue = new ArrayDeque<>();
+    /** The size of the poll batch being dispatched (0 outside it): ioClose drops a closed fd's events from it. */
+    private int dispatching;
     private long timerSeq;
     /** Handles that are active and referenced (libuv's active_handles, less the unref'd ones). */
     private int activeHandles;
@@ -239,27 +241,33 @@ public final class EventLoop implements Executor, AutoCloseable {
         sleeping.set(false);
         updateNow();
         int wakeFd = epoll.wakeFd();
-        for (int i = 0; i < n && !stopped(); i++) {
-            int fd = epoll.fd(i);
-            if (fd == wakeFd) {
-                epoll.drainWakeup();
-                continue;
+        dispatching = n;
+        try {
+            for (int i = 0; i < n && !stopped(); i++) {
+                int fd = epoll.fd(i);
+                if (fd < 0) continue; // closed since the poll (ioClose)
+                if (fd == wakeFd) {
+                    epoll.drainWakeup();
+                    continue;
+                }
+                IoHandle h = fd < watchers.length ? watchers[fd] : null;
+                if (h == null || h.pevents == 0) {
+                    // libuv: an fd nobody watches any more is disarmed when it next reports.
+                    epoll.control(Sys.EPOLL_CTL_DEL, fd, 0);
+                    if (h != null) h.events = 0;
+                    continue;
+                }
+                int ops = epoll.ops(i) & (h.pevents | Sys.EPOLLERR | Sys.EPOLLHUP);
+                if (ops == 0) continue;
+                try { // invoke()'s body, inlined: no lambda per ready fd on the hot path
+                    h.onIo(ops);
+                } catch (Throwable e) {
+                    uncaught(e);
+                }
+                drainTicks();
             }
-            IoHandle h = fd < watchers.length ? watchers[fd] : null;
-            if (h == null || h.pevents == 0) {
-                // libuv: an fd nobody watches any more is disarmed when it next reports.
-                epoll.control(Sys.EPOLL_CTL_DEL, fd, 0);
-                if (h != null) h.events = 0;
-                continue;
-            }
-            int ops = epoll.ops(i) & (h.pevents | Sys.EPOLLERR | Sys.EPOLLHUP);
-            if (ops == 0) continue;
-            try { // invoke()'s body, inlined: no lambda per ready fd on the hot path
-                h.onIo(ops);
-            } catch (Throwable e) {
-                uncaught(e);
-            }
-            drainTicks();
+        } finally {
+            dispatching = 0;
         }
         runTasks();
     }
@@ -705,12 +713,18 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * {@code fd} is about to be closed: it is forgotten. A descriptor others may share (adopted,
-     * inherited) is taken out of epoll now, since closing ours would not remove it.
+     * {@code fd} is about to be closed: it is forgotten, as libuv's {@code uv__io_close} does.
+     * It leaves epoll now: closing our descriptor removes it only when no other reference to
+     * its socket is left, and one may be (a process being forked, which holds a copy of every
+     * descriptor until it execs; a copy passed with SCM_RIGHTS; an adopted or inherited one).
+     * A registration that outlived the close would report the old socket's events (its hang-up)
+     * under the number the next socket gets. Its events still waiting in this poll's batch are
+     * dropped, for the same reason.
      */
-    void ioClose(IoHandle h, int fd, boolean shared) {
+    void ioClose(IoHandle h, int fd) {
         if (fd < watchers.length && watchers[fd] == h) watchers[fd] = null;
-        if (shared && h.events != 0) epoll.control(Sys.EPOLL_CTL_DEL, fd, 0);
+        if (dispatching > 0) epoll.invalidate(fd, dispatching);
+        if (h.events != 0) epoll.control(Sys.EPOLL_CTL_DEL, fd, 0);
         h.events = 0;
         h.pevents = 0;
         h.fd = -1;

@@ -413,7 +413,7 @@ public class UServer extends EventEmitter implements AutoCloseable {
 
     private void releaseFd() {
         if (fd < 0) return;
-        loop.ioClose(io, fd, true);
+        loop.ioClose(io, fd);
         UnixSockets.close(fd);
         fd = -1;
         if (ownsFile) UnixPaths.unlink(path);

@@ -109,8 +109,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
     volatile boolean connecting;
     volatile boolean destroyed;
     private boolean allowHalfOpen;
-    /** The fd came from the user (SocketOptions.fd): others may hold duplicates of it. */
-    private boolean adopted;
     private String path;
     /** The server that accepted this socket, until its destroy counted it out (Node's {@code _server}). */
     private UServer server;
@@ -240,7 +238,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
     }
 
     private void adopt(int fd) {
-        adopted = true;
         if (UnixSockets.adopt(fd) != 0) {
             throw new InvalidArgumentException("ERR_INVALID_FD", "The \"fd\" argument must be a valid file descriptor. Received " + fd);
         }
@@ -1279,8 +1276,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
 
     private void releaseFd() {
         if (fd < 0) return;
-        // Closing our only descriptor takes it out of epoll; an adopted one may have duplicates.
-        loop.ioClose(io, fd, adopted);
+        // Out of epoll before the close (ioClose): another reference to the socket may outlive ours.
+        loop.ioClose(io, fd);
         UnixSockets.close(fd);
         fd = -1;
         io.setActive(false);

@@ -1,9 +1,17 @@
 package io.usocket;
 
+import io.usocket.internal.sys.LibC;
+import io.usocket.internal.sys.Sys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -298,5 +306,67 @@ class LibuvStreamIoTest {
         loop.run();
         assertEquals(List.of("write false", "listening", "end-cb ERR_STREAM_DESTROYED", "error ERR_STREAM_WRITE_AFTER_END",
                 "close undefined", "connect", "close false"), log.all());
+    }
+
+    /**
+     * libuv's uv__io_close takes a descriptor out of epoll before closing it: closing the number
+     * removes the registration only when no other reference to the socket is left, and a
+     * process being forked holds one until it execs (so does a copy sent with SCM_RIGHTS). A
+     * registration that outlived the close reported the old socket's hang-up under its number,
+     * to the next socket given that number: a fresh connection took it for the client's EOF and
+     * ended before answering (HandOverTest lost connections that way when the new JVM was
+     * started). Here a copy of an accepted socket, made the way a fork makes one, outlives its
+     * close, and its peer hangs up; the next connection, at the same number, has sent its
+     * request before it is accepted, and must not see an end.
+     */
+    @Test
+    void aClosedSocketStillReferencedElsewhereDoesNotReportToTheNextSocketWithItsNumber() throws Exception {
+        String path = kit.path("stale.sock");
+        UServer server = new UServer(loop);
+        int[] copy = {-1};
+        int[] number = {-1};
+        SocketChannel[] second = {null};
+        server.on("connection", (USocket s) -> {
+            if (number[0] < 0) {
+                // The first connection, once epoll watches it: copied (as a fork copies every
+                // descriptor), then closed.
+                number[0] = s.fd;
+                s.resume();
+                loop.setTimeout(() -> {
+                    copy[0] = LibC.INSTANCE.fcntl(s.fd, Sys.F_DUPFD_CLOEXEC, 900);
+                    s.destroy();
+                }, 10);
+                return;
+            }
+            log.add("second connection at the first's number: " + (s.fd == number[0]));
+            s.on("data", (byte[] d) -> log.add("server data " + new String(d)));
+            s.on("end", log.rec("server end"));
+            loop.setTimeout(() -> { // answered late, as HandOverExample's old server does
+                log.add("reply");
+                s.destroy();
+                server.close();
+            }, 30);
+        });
+        server.listen(path, () -> {
+            USocket first = new USocket(loop, path);
+            // The copy keeps the accepted end open, so the client hangs up itself: the closed
+            // socket then reports its hang-up, level-triggered, at every poll.
+            first.on("connect", () -> loop.setTimeout(first::destroy, 40));
+            first.on("close", () -> loop.setTimeout(() -> {
+                try { // a blocking client: its request is queued before the server accepts it
+                    second[0] = SocketChannel.open(UnixDomainSocketAddress.of(path));
+                    second[0].write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, 20));
+        });
+        try {
+            loop.run();
+        } finally {
+            if (copy[0] >= 0) Fds.close(copy[0]);
+            if (second[0] != null) second[0].close();
+        }
+        assertEquals(List.of("second connection at the first's number: true", "server data ping", "reply"), log.all());
     }
 }

@@ -92,6 +92,17 @@ public final class Epoll implements AutoCloseable {
         return events.buf.getInt(i * EVENT_SIZE);
     }
 
+    /**
+     * Drops {@code fd}'s events from the first {@code n} of the last {@link #poll} (their fd
+     * reads as -1): libuv's {@code uv__platform_invalidate_fd}. A descriptor closed while its
+     * batch is dispatched may be reused before its event comes up.
+     */
+    public void invalidate(int fd, int n) {
+        for (int i = 0; i < n; i++) {
+            if (fd(i) == fd) events.buf.putLong(i * EVENT_SIZE + DATA_OFFSET, -1L);
+        }
+    }
+
     /** Makes a sleeping {@link #poll} return; calls coalesce in the eventfd counter. */
     public void wakeup() {
         libc.write(wakeFd, wakeBuf.address, 8);
