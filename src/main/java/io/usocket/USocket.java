@@ -94,8 +94,12 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private List<WriteRequest> fdsWaiting;
     /** Node's {@code this._handle}: set by connect(), accept or adoption, gone at destroy. */
     private boolean hasHandle;
-    /** A write held while connecting (Node's {@code _pendingData}). */
-    private boolean pendingData;
+    /**
+     * The write held while connecting (its WriteRequest, or a writev's list): Node's
+     * {@code _pendingData}. As in Node, only the next write to the handle clears it: a failed
+     * connect leaves it counted in {@link #bytesWritten()}.
+     */
+    private Object pendingData;
     /** The peer ended us and allowHalfOpen is false: writes fail with EPIPE (Node's writeAfterFIN). */
     private boolean writeAfterFin;
     /** Bytes handed over by other threads and not yet written on the loop (for their write()'s return). */
@@ -325,7 +329,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
         destroyed = false;
         connected = false;
         fdsWaiting = null;
-        pendingData = false;
         writeAfterFin = false;
         reader.undestroy();
         // destroy.js undestroy resets the flags of the same WritableState and keeps the rest:
@@ -884,20 +887,19 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** Node's {@code Socket.prototype._writeGeneric}: one request to the handle, or held while connecting. */
     private void writeGeneric(WriteRequest req, List<WriteRequest> reqs, Consumer<Throwable> cb) {
         if (connecting) {
-            pendingData = true;
+            pendingData = req != null ? req : reqs;
             Consumer<Object> onClose = ignored -> cb.accept(new USocketException(
                     "ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established"));
             // On 'connected' (usocket's event right after 'connect', where connect callbacks go,
             // decisions D1): Node runs this after the connect callback too.
             once("connected", () -> {
                 off("close", onClose);
-                pendingData = false;
                 writeGeneric(req, reqs, cb);
             });
             once("close", onClose);
             return;
         }
-        pendingData = false;
+        pendingData = null;
         if (fd < 0 || destroyed) {
             cb.accept(new USocketException("ERR_SOCKET_CLOSED", "Socket is closed"));
             return;
@@ -1338,9 +1340,14 @@ public class USocket extends EventEmitter implements AutoCloseable {
         // Node's bytesWritten: bytes dispatched to the handle plus those still buffered or held
         // while connecting, i.e. everything write() and end() accepted.
         SocketWriter w = writer;
-        long dispatched = w == null ? 0 : w.dispatched;
-        if (destroyed) return dispatched;
-        return dispatched + (pendingData ? writable.length : writable.bufferedLength());
+        return (w == null ? 0 : w.dispatched) + writable.bufferedBytes() + pendingLength();
+    }
+
+    private long pendingLength() {
+        if (pendingData instanceof WriteRequest r) return r.length();
+        long n = 0;
+        if (pendingData instanceof List<?> held) for (Object r : held) n += ((WriteRequest) r).length();
+        return n;
     }
 
     /**

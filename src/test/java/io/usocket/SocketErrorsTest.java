@@ -148,6 +148,30 @@ class SocketErrorsTest {
         assertLoopUsable();
     }
 
+    /**
+     * node 20 (two writes while connecting to a missing path): write true | write true |
+     * connecting bytesWritten 5 | error ENOENT bytesWritten 5 | write-cb ERR_SOCKET_CLOSED_BEFORE_CONNECTION
+     * bytesWritten 5 | write2-cb ENOENT bytesWritten 5 | close bytesWritten 2 | later bytesWritten 2.
+     * The first write, held for the connect (net.js's _pendingData), stays counted after the
+     * failure; the second, buffered, leaves with the buffer, once its callback has run.
+     */
+    @Test
+    void aWriteHeldForAFailedConnectStaysInBytesWritten() {
+        USocket c = new USocket(loop, kit.path("missing.sock"));
+        log.add("write " + c.write("AB", e -> log.add("write-cb " + EventLog.code(e) + " bytesWritten " + c.bytesWritten())));
+        log.add("write " + c.write("CDE", e -> log.add("write2-cb " + EventLog.code(e) + " bytesWritten " + c.bytesWritten())));
+        log.add("connecting bytesWritten " + c.bytesWritten());
+        c.on("error", (Throwable e) -> log.add("error " + EventLog.code(e) + " bytesWritten " + c.bytesWritten()));
+        c.on("close", () -> {
+            log.add("close bytesWritten " + c.bytesWritten());
+            loop.setImmediate(() -> log.add("later bytesWritten " + c.bytesWritten()));
+        });
+        loop.run();
+        assertEquals(List.of("write true", "write true", "connecting bytesWritten 5", "error ENOENT bytesWritten 5",
+                "write-cb ERR_SOCKET_CLOSED_BEFORE_CONNECTION bytesWritten 5", "write2-cb ENOENT bytesWritten 5",
+                "close bytesWritten 2", "later bytesWritten 2"), log.all());
+    }
+
     // ---- N26 ----
 
     @ParameterizedTest

@@ -110,6 +110,17 @@ public abstract class Writable<C extends Writable.Chunk> {
         return length - writelen;
     }
 
+    /**
+     * The bytes of the chunks in the buffer, which Node's {@code bytesWritten} counts (its
+     * {@code writableBuffer}): {@link #bufferedLength()}, except while {@link #errorBuffer()}
+     * runs its callbacks.
+     */
+    public long bufferedBytes() {
+        long n = 0;
+        if (buffered != null) for (C c : buffered) n += c.length();
+        return n;
+    }
+
     /** Whether end() callbacks or buffered writes wait (Node's check in {@code Writable.destroy}). */
     public boolean hasPendingCallbacks() {
         return (buffered != null && !buffered.isEmpty()) || onFinished != null;
@@ -285,18 +296,21 @@ public abstract class Writable<C extends Writable.Chunk> {
         if (ending) finishMaybe(true);
     }
 
-    /** Node's {@code errorBuffer(state)}: buffered writes and end() callbacks fail. */
+    /**
+     * Node's {@code errorBuffer(state)}: buffered writes and end() callbacks fail. As in Node the
+     * chunks leave the buffer only after the last callback (its resetBuffer), so a callback that
+     * reads {@link #bufferedBytes()} (bytesWritten) still sees them; length drops chunk by chunk.
+     */
     public void errorBuffer() {
         if (writing) return;
-        if (buffered != null) {
-            C c;
-            while ((c = buffered.poll()) != null) {
-                length -= c.length();
-                Consumer<Throwable> cb = c.callback();
-                if (cb != null) cb.accept(errored != null ? errored : streamDestroyed("write"));
-            }
+        List<C> failing = buffered == null || buffered.isEmpty() ? List.of() : new ArrayList<>(buffered);
+        for (C c : failing) {
+            length -= c.length();
+            Consumer<Throwable> cb = c.callback();
+            if (cb != null) cb.accept(errored != null ? errored : streamDestroyed("write"));
         }
         callFinishedCallbacks(errored != null ? errored : streamDestroyed("end"));
+        for (int i = 0; i < failing.size(); i++) buffered.poll();
     }
 
     /** Node's {@code clearBuffer(stream, state)}: hands what waits to {@code _writev} (or {@code _write}). */
