@@ -1,8 +1,11 @@
 package io.usocket;
 
+import io.usocket.internal.stream.WriteRequest;
 import io.usocket.internal.sys.Errno;
 import io.usocket.internal.sys.UnixAddress;
 import io.usocket.internal.sys.UnixSockets;
+
+import java.util.List;
 
 /**
  * The connect state of a {@link USocket}: opening the fd, a non-blocking connect whose outcome
@@ -26,9 +29,23 @@ final class SocketConnector {
     private boolean failQueued;
     /** The backoff timer of a full backlog: a second connect() takes over from it. */
     private Timer retry;
+    /**
+     * The write held while connecting (its WriteRequest, or a writev's list): Node's
+     * {@code _pendingData}. As in Node, only the next write to the handle clears it, so a failed
+     * connect leaves it counted in the socket's bytesWritten (node-semantics N48).
+     */
+    Object pendingData;
 
     SocketConnector(USocket socket) {
         this.socket = socket;
+    }
+
+    /** The bytes of {@link #pendingData}. */
+    long pendingLength() {
+        if (pendingData instanceof WriteRequest r) return r.length();
+        long n = 0;
+        if (pendingData instanceof List<?> held) for (Object r : held) n += ((WriteRequest) r).length();
+        return n;
     }
 
     /** Loop thread: opens the socket if needed and starts connecting to {@code socket.path()}. */

@@ -94,12 +94,6 @@ public class USocket extends EventEmitter implements AutoCloseable {
     private List<WriteRequest> fdsWaiting;
     /** Node's {@code this._handle}: set by connect(), accept or adoption, gone at destroy. */
     private boolean hasHandle;
-    /**
-     * The write held while connecting (its WriteRequest, or a writev's list): Node's
-     * {@code _pendingData}. As in Node, only the next write to the handle clears it: a failed
-     * connect leaves it counted in {@link #bytesWritten()}.
-     */
-    private Object pendingData;
     /** The peer ended us and allowHalfOpen is false: writes fail with EPIPE (Node's writeAfterFIN). */
     private boolean writeAfterFin;
     /** Bytes handed over by other threads and not yet written on the loop (for their write()'s return). */
@@ -339,7 +333,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
         writable.undestroy();
         // Node's byte counts belong to the handle: a new connection gets a new write side, from 0.
         writer = null;
+        // Node's _pendingData outlives the revival (only the next write clears it): the new
+        // connect state keeps it.
+        Object pending = connector == null ? null : connector.pendingData;
         connector = null;
+        if (pending != null) connector().pendingData = pending;
     }
 
     private SocketConnector connector() {
@@ -887,7 +885,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** Node's {@code Socket.prototype._writeGeneric}: one request to the handle, or held while connecting. */
     private void writeGeneric(WriteRequest req, List<WriteRequest> reqs, Consumer<Throwable> cb) {
         if (connecting) {
-            pendingData = req != null ? req : reqs;
+            connector().pendingData = req != null ? req : reqs;
             Consumer<Object> onClose = ignored -> cb.accept(new USocketException(
                     "ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established"));
             // On 'connected' (usocket's event right after 'connect', where connect callbacks go,
@@ -899,7 +897,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             once("close", onClose);
             return;
         }
-        pendingData = null;
+        if (connector != null) connector.pendingData = null;
         if (fd < 0 || destroyed) {
             cb.accept(new USocketException("ERR_SOCKET_CLOSED", "Socket is closed"));
             return;
@@ -1340,14 +1338,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         // Node's bytesWritten: bytes dispatched to the handle plus those still buffered or held
         // while connecting, i.e. everything write() and end() accepted.
         SocketWriter w = writer;
-        return (w == null ? 0 : w.dispatched) + writable.bufferedBytes() + pendingLength();
-    }
-
-    private long pendingLength() {
-        if (pendingData instanceof WriteRequest r) return r.length();
-        long n = 0;
-        if (pendingData instanceof List<?> held) for (Object r : held) n += ((WriteRequest) r).length();
-        return n;
+        return (w == null ? 0 : w.dispatched) + writable.bufferedBytes() + (connector == null ? 0 : connector.pendingLength());
     }
 
     /**
