@@ -60,8 +60,6 @@ public abstract class Readable {
     public StringDecoder decoder;
     /** maybeReadMore_ as a task, made on the first push and kept: a stream schedules it after every chunk. */
     private Runnable maybeReadMoreTick;
-    /** emitReadable_ as a task, made on first use and kept: a paused stream schedules it once per read cycle. */
-    private Runnable emitReadableTick;
 
     protected Readable(int highWaterMark) {
         this.highWaterMark = highWaterMark;
@@ -303,8 +301,7 @@ public abstract class Readable {
         needReadable = false;
         if (!emittedReadable) {
             emittedReadable = true;
-            if (emitReadableTick == null) emitReadableTick = this::emitReadable_;
-            nextTick(emitReadableTick);
+            nextTick(this::emitReadable_);
         }
     }
 
