@@ -30,11 +30,11 @@ final class SocketConnector {
     /** The backoff timer of a full backlog: a second connect() takes over from it. */
     private Timer retry;
     /**
-     * The write held while connecting (its WriteRequest, or a writev's list): Node's
-     * {@code _pendingData}. As in Node, only the next write to the handle clears it, so a failed
-     * connect leaves it counted in the socket's bytesWritten (node-semantics N48).
+     * The write held while connecting (one request, or a writev's): Node's {@code _pendingData}.
+     * As in Node, only the next write to the handle clears it, so a failed connect leaves it
+     * counted in the socket's bytesWritten (node-semantics N48).
      */
-    Object pendingData;
+    List<WriteRequest> pendingData;
 
     SocketConnector(USocket socket) {
         this.socket = socket;
@@ -42,9 +42,9 @@ final class SocketConnector {
 
     /** The bytes of {@link #pendingData}. */
     long pendingLength() {
-        if (pendingData instanceof WriteRequest r) return r.length();
         long n = 0;
-        if (pendingData instanceof List<?> held) for (Object r : held) n += ((WriteRequest) r).length();
+        List<WriteRequest> held = pendingData;
+        if (held != null) for (WriteRequest r : held) n += r.length();
         return n;
     }
 

@@ -335,7 +335,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         writer = null;
         // Node's _pendingData outlives the revival (only the next write clears it): the new
         // connect state keeps it.
-        Object pending = connector == null ? null : connector.pendingData;
+        List<WriteRequest> pending = connector == null ? null : connector.pendingData;
         connector = null;
         if (pending != null) connector().pendingData = pending;
     }
@@ -885,7 +885,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** Node's {@code Socket.prototype._writeGeneric}: one request to the handle, or held while connecting. */
     private void writeGeneric(WriteRequest req, List<WriteRequest> reqs, Consumer<Throwable> cb) {
         if (connecting) {
-            connector().pendingData = req != null ? req : reqs;
+            connector().pendingData = req != null ? List.of(req) : reqs;
             Consumer<Object> onClose = ignored -> cb.accept(new USocketException(
                     "ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established"));
             // On 'connected' (usocket's event right after 'connect', where connect callbacks go,
@@ -1338,7 +1338,11 @@ public class USocket extends EventEmitter implements AutoCloseable {
         // Node's bytesWritten: bytes dispatched to the handle plus those still buffered or held
         // while connecting, i.e. everything write() and end() accepted.
         SocketWriter w = writer;
-        return (w == null ? 0 : w.dispatched) + writable.bufferedBytes() + (connector == null ? 0 : connector.pendingLength());
+        SocketConnector c = connector;
+        // The buffer's chunks are walked only where the loop owns them; off its thread the
+        // buffered length is the snapshot (decisions D20), which differs only inside errorBuffer.
+        long buffered = loop.inEventLoop() ? writable.bufferedBytes() : writable.bufferedLength();
+        return (w == null ? 0 : w.dispatched) + buffered + (c == null ? 0 : c.pendingLength());
     }
 
     /**

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -257,7 +259,7 @@ class LibuvStreamIoTest {
     @Test
     void n44AnEndCallbackGivenAfterDestroyWaitsForTheRevivedConnection() throws Exception {
         String file = kit.path("plain-file");
-        java.nio.file.Files.writeString(java.nio.file.Path.of(file), "x");
+        Files.writeString(Path.of(file), "x");
         USocket c = new USocket(loop);
         c.on("error", (Throwable e) -> log.add("error " + EventLog.code(e)));
         c.on("close", (Boolean h) -> log.add("close " + (h == null ? "undefined" : h)));

@@ -490,7 +490,6 @@ class NodeLoopOrderTest {
             c1.connect(path());
             USocket c2 = new USocket(loop, path(), () -> log.add("write "
                     + c1.write(bytes("B1"), (Throwable e) -> log.add("write-cb " + code(e)))));
-            c2.on("close", () -> { });
             c2.on("connect", () -> c2.destroy());
         });
         loop.run();

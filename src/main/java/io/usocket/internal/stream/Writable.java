@@ -310,7 +310,8 @@ public abstract class Writable<C extends Writable.Chunk> {
             if (cb != null) cb.accept(errored != null ? errored : streamDestroyed("write"));
         }
         callFinishedCallbacks(errored != null ? errored : streamDestroyed("end"));
-        for (int i = 0; i < failing.size(); i++) buffered.poll();
+        // Only the chunks failed here: a callback that revived and wrote keeps its own.
+        for (C c : failing) buffered.removeFirstOccurrence(c);
     }
 
     /** Node's {@code clearBuffer(stream, state)}: hands what waits to {@code _writev} (or {@code _write}). */
