@@ -264,6 +264,10 @@ async function main() {
   let idx = 0;
   for (const line of lines) {
     const sc = JSON.parse(line);
+    // Every scenario starts from a timer, as JavaInterpreter starts it: the first one would
+    // otherwise start from the poll phase that read stdin's end, and an immediate it sets
+    // would run before the next poll instead of after it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const result = await runScenario(sc, idx++);
     process.stdout.write(JSON.stringify(result) + '\n');
   }
