@@ -38,8 +38,8 @@ JVM_FLAGS = ["-Xms1g", "-Xmx1g"]
 W5_JVM_FLAGS = ["-XX:+AlwaysPreTouch"]
 EXTRA_CLASSPATH = ["/usr/share/java/junixsocket-common.jar"]
 
-CONTENDERS = ["c", "libuv", "jdk", "usocket", "usocket-onread", "netty", "junixsocket", "npm"]
-JAVA_CONTENDERS = {"jdk", "usocket", "usocket-onread", "netty", "junixsocket"}
+CONTENDERS = ["c", "libuv", "jdk", "jdk-fresh", "usocket", "usocket-onread", "netty", "junixsocket", "npm"]
+JAVA_CONTENDERS = {"jdk", "jdk-fresh", "usocket", "usocket-onread", "netty", "junixsocket"}
 WORKLOADS = ["W1", "W2", "W2w", "W3", "W4", "W5", "W6"]
 
 # workload: (title, unit shown, which role prints, higher is better, full param, quick param)

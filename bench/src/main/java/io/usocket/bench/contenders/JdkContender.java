@@ -17,11 +17,27 @@ import java.util.List;
 /**
  * The JDK 17 contender: blocking {@link SocketChannel}s over {@link UnixDomainSocketAddress},
  * one thread per role, direct buffers. The JDK cannot pass fds: W2 and W2w are n/a.
+ *
+ * <p>Contender {@code jdk-fresh} ({@code fresh} true) does W1 only, and its reader copies every
+ * read into a new {@code byte[]}, as a {@code 'data'} event must hand out a chunk of its own:
+ * what Node's default read contract costs the JDK's own channel.
  */
 final class JdkContender implements Main.Contender {
+    /** Where jdk-fresh publishes each chunk, so the JIT cannot drop the allocation. */
+    static volatile byte[] lastChunk;
+
+    private final boolean fresh;
+
+    JdkContender(boolean fresh) {
+        this.fresh = fresh;
+    }
 
     @Override
     public void server(String workload, String path, long n) throws Exception {
+        if (fresh && !workload.equals("W1")) {
+            Main.notApplicable(workload);
+            return;
+        }
         switch (workload) {
             case "W1": streamServer(path, n); break;
             case "W3": echoServer(path); break;
@@ -34,6 +50,10 @@ final class JdkContender implements Main.Contender {
 
     @Override
     public void client(String workload, String path, long n) throws Exception {
+        if (fresh && !workload.equals("W1")) {
+            Main.notApplicable(workload);
+            return;
+        }
         switch (workload) {
             case "W1": streamClient(path, n); break;
             case "W3": pingClient(path, n); break;
@@ -98,7 +118,7 @@ final class JdkContender implements Main.Contender {
 
     // ---- W1 ----
 
-    private static void streamServer(String path, long bytes) throws IOException {
+    private void streamServer(String path, long bytes) throws IOException {
         try (ServerSocketChannel server = listen(path); SocketChannel ch = server.accept()) {
             ByteBuffer buf = ByteBuffer.allocateDirect(Main.CHUNK);
             Main.Window w = new Main.Window(bytes);
@@ -107,6 +127,11 @@ final class JdkContender implements Main.Contender {
                 buf.clear();
                 int k = ch.read(buf);
                 if (k < 0) break;
+                if (fresh) {
+                    byte[] chunk = new byte[k];
+                    buf.get(0, chunk);
+                    lastChunk = chunk;
+                }
                 total += k;
                 w.progress(total);
             }

@@ -58,7 +58,9 @@ public final class Main {
     static Contender contender(String name) {
         switch (name) {
             case "jdk":
-                return new JdkContender();
+                return new JdkContender(false);
+            case "jdk-fresh":
+                return new JdkContender(true);
             case "usocket":
                 return new UsocketContender(false);
             case "usocket-onread":
