@@ -5,8 +5,10 @@ package io.usocket;
  *
  * <p>Activity only records a time; the one pending timer checks it when it fires and re-arms
  * for the rest, so busy sockets do not churn the timer queue (Node refreshes its timer the same
- * lazy way). After {@code 'timeout'} nothing is armed until the next activity. The timer is
- * unref'd: an idle timeout never keeps the loop alive.
+ * lazy way). A write the kernel takes piece by piece is not activity as it goes: as net.js's
+ * {@code _onTimeout} does, the expiring timer asks whether it moved since the last look and, if
+ * so, starts over ({@link USocket#writeMoved}). After {@code 'timeout'} nothing is armed until the
+ * next activity. The timer is unref'd: an idle timeout never keeps the loop alive.
  */
 final class IdleTimeout {
     private final USocket socket;
@@ -48,7 +50,14 @@ final class IdleTimeout {
         timer = null;
         if (socket.destroyed || timeoutMs <= 0) return;
         long idle = socket.loop.now() - lastActive;
-        if (idle >= timeoutMs) socket.emit("timeout");
-        else arm(timeoutMs - idle);
+        if (idle < timeoutMs) {
+            arm(timeoutMs - idle);
+        } else if (socket.writeMoved()) {
+            // net.js _onTimeout: a write still under way that moved since the last look is
+            // activity, seen only now: the timeout starts over instead of firing.
+            touch();
+        } else {
+            socket.emit("timeout");
+        }
     }
 }

@@ -215,6 +215,7 @@ final class SocketReader {
 
     /** onStreamRead at EOF (libuv stops reading there): push(null), then read(0). */
     private void onEof() {
+        socket.touch(); // Node's onStreamRead refreshes the timeout for EOF too
         handleReading = false;
         if (readable.endEmitted) return;
         readable.push(null);

@@ -54,6 +54,12 @@ final class SocketWriter {
     boolean shut;
     /** A throw from the user's write(): set while its first sendmsg may refuse unchecked fds. */
     private boolean userCall;
+    /**
+     * net.js's {@code kLastWriteQueueSize}, kept beside the queue it describes: the bytes of a
+     * write the kernel did not take at once, then the queue size the idle timeout last saw; 0
+     * once that write completed ({@link IdleTimeout}).
+     */
+    private long lastWriteQueueSize;
 
     SocketWriter(USocket socket) {
         this.socket = socket;
@@ -81,15 +87,17 @@ final class SocketWriter {
         // Node's stream let through after the end reaches here: initSocketHandle forgets an
         // end() given before connect(), while its deferred _final still shuts the socket down (N47).
         if (shut || shutdownCb != null) return -Errno.EPIPE;
+        long bytes = 0;
         if (reqs != null) {
             for (WriteRequest r : reqs) {
                 queue.add(r);
-                dispatched += r.remaining();
+                bytes += r.remaining();
             }
         } else {
             queue.add(req);
-            dispatched += req.remaining();
+            bytes = req.remaining();
         }
+        dispatched += bytes;
         userCall = true;
         int status;
         try {
@@ -103,6 +111,7 @@ final class SocketWriter {
         }
         if (status == PENDING) {
             writeCb = cb;
+            lastWriteQueueSize = bytes; // net.js _writeGeneric: req.async, so kLastWriteQueueSize = req.bytes
             socket.updateInterest();
         } else {
             if (status < 0) {
@@ -113,6 +122,20 @@ final class SocketWriter {
             queue.clear();
         }
         return status;
+    }
+
+    /**
+     * net.js {@code _onTimeout}'s test: whether the write the kernel did not take at once has moved
+     * since the idle timeout last looked (libuv's {@code write_queue_size} changed); it then
+     * remembers the size it saw. False when no such write is under way.
+     */
+    boolean movedSinceLastLook() {
+        if (lastWriteQueueSize <= 0) return false;
+        long size = 0;
+        for (WriteRequest r : queue) size += r.remaining();
+        if (size == lastWriteQueueSize) return false;
+        lastWriteQueueSize = size;
+        return true;
     }
 
     /** libuv's {@code uv_shutdown}: {@code cb} runs once the write queue is empty (see the class comment). */
@@ -151,6 +174,12 @@ final class SocketWriter {
             Consumer<Throwable> cb = writeCb;
             writeCb = null;
             queue.clear();
+            if (status == DONE) {
+                // Node's onWriteComplete: the idle timeout starts over (kUpdateTimer) and the
+                // write no longer counts as under way (kAfterAsyncWrite), before the callback.
+                socket.touch();
+                lastWriteQueueSize = 0;
+            }
             if (cb != null) cb.accept(status == DONE ? null : USocketException.system(-status, "write", null));
             if (socket.destroyed) return;
         }
@@ -222,7 +251,6 @@ final class SocketWriter {
             }
             // Whatever part of the message left, its fds left with it (native T6).
             head.fdsSent += fdCount;
-            socket.touch();
             consume(n);
             if (n < total) {
                 blocked = true;

@@ -299,6 +299,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
         this.path = path;
         if (!hasHandle) initSocketHandle();
         hasHandle = true;
+        touch(); // net.js connect(): _unrefTimer
         connector().start();
     }
 
@@ -438,9 +439,18 @@ public class USocket extends EventEmitter implements AutoCloseable {
         loop.ioSet(io, fd, want);
     }
 
-    /** Bytes moved: the idle timeout starts over. */
+    /**
+     * Node's {@code _unrefTimer}: the idle timeout starts over. Where Node calls it: connect(),
+     * afterConnect, each write handed to the handle and each write that completes later, each
+     * read callback (bytes, EOF). Not on a partial write's progress: {@link #writeMoved} covers that.
+     */
     void touch() {
         if (idleTimeout != null) idleTimeout.touch();
+    }
+
+    /** net.js {@code _onTimeout}'s test, with a handle: a write under way moved since the timeout last looked. */
+    boolean writeMoved() {
+        return writer != null && fd >= 0 && writer.movedSinceLastLook();
     }
 
     // ---- the two sides finishing ----
@@ -902,6 +912,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
             cb.accept(new USocketException("ERR_SOCKET_CLOSED", "Socket is closed"));
             return;
         }
+        touch(); // net.js _writeGeneric: _unrefTimer, before the write
         int status = writer().write(req, reqs, cb);
         // Node's afterWriteDispatched: a write the kernel took at once completes synchronously.
         if (status == SocketWriter.DONE) cb.accept(null);

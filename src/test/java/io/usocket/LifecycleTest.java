@@ -325,6 +325,77 @@ class LifecycleTest {
         assertEquals(List.of("traffic stopped", "timeout"), log.all());
     }
 
+    // ---- N49: what counts as activity ----
+
+    @Test
+    void aWriteStalledBehindAPeerThatReadsNothingTimesOutAfterTwiceTheTimeout() {
+        // node 20, the same program: 'timeout' after 201 ms. The expiry at 100 ms sees the write
+        // moved since it was handed over (the kernel took a first piece) and starts over; at 200
+        // nothing moved. Counting each piece sent as activity would give 100.
+        String p = kit.path("to3.sock");
+        UServer server = new UServer(loop);
+        AtomicReference<USocket> accepted = new AtomicReference<>();
+        server.on("connection", (USocket s) -> {
+            s.pause();
+            accepted.set(s);
+        });
+        AtomicLong elapsed = new AtomicLong();
+        server.listen(p, () -> {
+            USocket c = new USocket(loop, p);
+            c.on("connect", () -> {
+                long t0 = System.nanoTime();
+                c.setTimeout(100);
+                log.add("write " + c.write(new byte[4 << 20]));
+                c.on("timeout", () -> {
+                    elapsed.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    log.add("timeout");
+                    c.destroy();
+                    accepted.get().destroy();
+                    server.close();
+                });
+            });
+        });
+        loop.run();
+        assertEquals(List.of("write false", "timeout"), log.all());
+        assertTrue(elapsed.get() >= 190, "timeout after " + elapsed.get() + " ms");
+    }
+
+    @Test
+    void aWriteThatCompletesLaterStartsTheTimeoutOver() {
+        // node 20, the same program: the write completes after 162 ms, 'timeout' at 262.
+        String p = kit.path("to4.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            s.pause();
+            loop.setTimeout(s::resume, 150);
+            s.on("end", () -> {
+                s.end();
+                server.close();
+            });
+        });
+        AtomicLong written = new AtomicLong();
+        AtomicLong timedOut = new AtomicLong();
+        server.listen(p, () -> {
+            USocket c = new USocket(loop, p);
+            c.on("connect", () -> {
+                c.setTimeout(100);
+                c.write(new byte[4 << 20], () -> {
+                    written.set(System.nanoTime());
+                    log.add("written");
+                });
+                c.on("timeout", () -> {
+                    timedOut.set(System.nanoTime());
+                    log.add("timeout");
+                    c.end();
+                });
+            });
+        });
+        loop.run();
+        assertEquals(List.of("written", "timeout"), log.all());
+        long quiet = TimeUnit.NANOSECONDS.toMillis(timedOut.get() - written.get());
+        assertTrue(quiet >= 95, "timeout " + quiet + " ms after the write completed");
+    }
+
     // ---- N23 ref / unref ----
 
     @Test
