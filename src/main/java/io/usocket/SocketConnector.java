@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The connect state of a {@link USocket}: opening the fd, a non-blocking connect whose outcome
  * epoll reports (EPOLLOUT, then SO_ERROR), a short backoff while the listener's backlog is full,
- * and the error that destroys the socket when connecting fails (from libuv's pending queue).
+ * and the error that destroys the socket when connecting fails (from the poll callback that
+ * reports it, or, for a connect() that failed at once, from libuv's pending queue).
  *
  * <p>Thread rule (decisions D20): loop thread only.
  */
@@ -97,7 +98,9 @@ final class SocketConnector {
         // that closed (even later in this poll batch) with us in its backlog resets us
         // (ECONNRESET, never 'connect').
         int errno = UnixSockets.pendingError(socket.fd);
-        if (errno != 0) fail(errno);
+        // Either way from this poll callback, as uv__stream_connect calls the connect request's
+        // callback at once: only a failure inside connect() itself goes through the pending queue.
+        if (errno != 0) socket.destroy(USocketException.system(errno, "connect", socket.path()));
         else socket.onConnect();
     }
 

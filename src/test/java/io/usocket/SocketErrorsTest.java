@@ -83,6 +83,38 @@ class SocketErrorsTest {
      * socket connected itself to that path (or adopted that fd).
      */
     @Test
+    void aConnectResetInTheBacklogFailsFromThePollBeforeAShutdownFedEarlier() {
+        // node 20, the same program, every run: connection | c1 connect | c2 error ECONNRESET |
+        // s prefinish | s finish | c2 close | c1 end | c1 close | server closed | s close.
+        // uv__stream_connect reports SO_ERROR's failure at once, from the poll callback; the
+        // shutdown s.end() fed to the pending queue completes after the poll.
+        String p = kit.path("reset-backlog.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            log.add("connection");
+            s.on("prefinish", log.rec("s prefinish"));
+            s.on("finish", log.rec("s finish"));
+            s.on("close", log.rec("s close"));
+            server.close(() -> log.add("server closed")); // c2, still in the backlog, is reset
+            s.end();
+        });
+        server.listen(p, () -> {
+            USocket c1 = new USocket(loop, p);
+            USocket c2 = new USocket(loop, p);
+            c1.on("connect", log.rec("c1 connect"));
+            c1.on("end", log.rec("c1 end"));
+            c1.on("close", log.rec("c1 close"));
+            c1.resume();
+            c2.on("connect", log.rec("c2 connect"));
+            c2.on("error", (Throwable e) -> log.add("c2 error " + ((USocketException) e).code()));
+            c2.on("close", log.rec("c2 close"));
+        });
+        loop.run();
+        assertEquals(List.of("connection", "c1 connect", "c2 error ECONNRESET", "s prefinish", "s finish",
+                "c2 close", "c1 end", "c1 close", "server closed", "s close"), log.all());
+    }
+
+    @Test
     void serverConnectionOptionsThatCannotApplyToAnAcceptedSocketAreRefused() throws Exception {
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                 () -> new UServer(loop, new SocketOptions().path(kit.path("x.sock"))));
