@@ -1263,7 +1263,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     private void emitErrorCloseNT(Throwable err) {
         if (err != null) emitErrorNT(err);
-        // Not for a socket connect() revived in between: its new connection has not closed.
+        // Not for a socket connect() revived in between: its new connection has not closed
+        // (Node marks it closed too, so it can never end: docs/differences.md).
         if (destroyed) reader.readable.closeEmitted = true;
     }
 
