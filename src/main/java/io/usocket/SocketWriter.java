@@ -181,6 +181,10 @@ final class SocketWriter {
                 lastWriteQueueSize = 0;
             }
             if (cb != null) cb.accept(status == DONE ? null : USocketException.system(-status, "write", null));
+            // Node runs the completion through MakeCallback, which drains the nextTick queue on
+            // return: what it scheduled (a synchronous next write's callback) runs before
+            // uv__drain shuts the socket down in this same callback ('prefinish').
+            socket.loop.drainTicks();
             if (socket.destroyed) return;
         }
         // Node's afterShutdown ignores the status: ENOTCONN after the peer left is no error here.

@@ -35,6 +35,40 @@ class LibuvStreamIoTest {
      * MakeCallback, which drains the nextTick queue before the next chunk is read.
      */
     @Test
+    void aWriteCompletedAfterABlockedOneCallsBackBeforeTheShutdownItLetThrough() {
+        // node 20, the same program, every run: big false | small false | big cb | small cb |
+        // prefinish | finish | c end | s close. The blocked write's completion (EPOLLOUT) lets the
+        // buffered small one through at once; its callback, on the next tick, runs when that
+        // completion's MakeCallback returns, before uv__drain shuts the socket down (prefinish).
+        String p = kit.path("blocked-then-small.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            s.on("prefinish", log.rec("prefinish"));
+            s.on("finish", log.rec("finish"));
+            log.add("big " + s.write(new byte[1 << 20], () -> log.add("big cb")));
+            log.add("small " + s.write("D3".getBytes(StandardCharsets.UTF_8), () -> log.add("small cb")));
+            s.end();
+            s.on("close", () -> {
+                log.add("s close");
+                server.close();
+            });
+            s.resume();
+        });
+        server.listen(p, () -> {
+            USocket c = new USocket(loop, p);
+            c.pause();
+            loop.setTimeout(c::resume, 50);
+            c.on("end", () -> {
+                log.add("c end");
+                c.end();
+            });
+        });
+        loop.run();
+        assertEquals(List.of("big false", "small false", "big cb", "small cb", "prefinish", "finish", "c end", "s close"),
+                log.all());
+    }
+
+    @Test
     void n40TicksQueuedByOneChunkRunBeforeTheNextChunkOfTheSameRead() {
         UServer server = new UServer(loop);
         server.on("connection", (USocket s) -> {
