@@ -42,6 +42,16 @@ final class IdleTimeout {
         timer = null;
     }
 
+    /**
+     * net.js {@code _destroy}'s {@code clearTimeout}: the timer is gone for good (Node marks it
+     * {@code _idleTimeout = -1}, which {@code refresh()} does not revive), so a socket connect()
+     * revives has no idle timeout until {@code setTimeout} again.
+     */
+    void clear() {
+        cancel();
+        timeoutMs = 0;
+    }
+
     private void arm(long delay) {
         timer = socket.loop.setTimeout(this::check, delay).unref();
     }

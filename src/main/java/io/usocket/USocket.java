@@ -1221,7 +1221,7 @@ public class USocket extends EventEmitter implements AutoCloseable {
     /** Node's {@code Socket.prototype._destroy}: close the handle ('close' from its close callback), then the error, then the server. */
     private void destroyNet(Throwable err) {
         connecting = false;
-        if (idleTimeout != null) idleTimeout.cancel();
+        if (idleTimeout != null) idleTimeout.clear();
         boolean hadError = err != null;
         if (hasHandle) {
             hasHandle = false;

@@ -396,6 +396,46 @@ class LifecycleTest {
         assertTrue(quiet >= 95, "timeout " + quiet + " ms after the write completed");
     }
 
+    @Test
+    void destroyEndsTheIdleTimeoutEvenForASocketConnectRevives() {
+        // node 20, the same program: close | connected again | quiet 100 ms | close. _destroy's
+        // clearTimeout leaves a timer refresh() cannot revive.
+        String p = kit.path("to5.sock");
+        UServer server = new UServer(loop);
+        server.on("connection", (USocket s) -> {
+            s.resume();
+            s.on("end", () -> {
+                s.end();
+                server.close();
+            });
+        });
+        server.listen(p, () -> {
+            USocket c = new USocket(loop, p);
+            c.on("connect", new Runnable() {
+                boolean first = true;
+
+                @Override
+                public void run() {
+                    if (!first) return;
+                    first = false;
+                    c.setTimeout(20);
+                    c.destroy();
+                    loop.setImmediate(() -> c.connect(p, () -> {
+                        log.add("connected again");
+                        loop.setTimeout(() -> {
+                            log.add("quiet 100 ms");
+                            c.end();
+                        }, 100);
+                    }));
+                }
+            });
+            c.on("timeout", log.rec("timeout"));
+            c.on("close", log.rec("close"));
+        });
+        loop.run();
+        assertEquals(List.of("close", "connected again", "quiet 100 ms", "close"), log.all());
+    }
+
     // ---- N23 ref / unref ----
 
     @Test
