@@ -669,6 +669,12 @@ public final class EventLoop implements Executor, AutoCloseable {
         return now;
     }
 
+    /** Node's {@code getLibuvNow()}: the loop's time brought up to date first (uv_update_time), as a timer's start. */
+    long currentTime() {
+        updateNow();
+        return now;
+    }
+
     /** The loop's sendmsg/recvmsg buffers, shared by its sockets since all their I/O runs here. */
     MsgIo msgIo() {
         if (msgIo == null) msgIo = new MsgIo();

@@ -25,7 +25,7 @@ final class IdleTimeout {
         cancel();
         timeoutMs = ms;
         if (ms > 0 && !socket.destroyed) {
-            lastActive = socket.loop.now();
+            lastActive = socket.loop.currentTime(); // a timer's start, as refresh() takes it
             arm(ms);
         }
     }
@@ -33,7 +33,7 @@ final class IdleTimeout {
     /** Bytes moved: push the timeout back, re-arming it if it already fired. */
     void touch() {
         if (timeoutMs <= 0 || socket.destroyed) return;
-        lastActive = socket.loop.now();
+        lastActive = socket.loop.currentTime(); // a timer's start, as refresh() takes it
         if (timer == null) arm(timeoutMs);
     }
 

@@ -397,6 +397,44 @@ class LifecycleTest {
     }
 
     @Test
+    void activityCountsFromWhenItHappensNotFromTheTurnsStart() {
+        // node 20, the same program: 'timeout' 51 ms after the write. refresh() takes the loop's
+        // time brought up to date: the 40 ms the timer callback spent before writing do not count.
+        String p = kit.path("to6.sock");
+        UServer server = new UServer(loop);
+        AtomicReference<USocket> accepted = new AtomicReference<>();
+        server.on("connection", (USocket s) -> {
+            accepted.set(s);
+            s.resume();
+        });
+        AtomicLong written = new AtomicLong();
+        AtomicLong timedOut = new AtomicLong();
+        server.listen(p, () -> {
+            USocket c = new USocket(loop, p);
+            c.on("connect", () -> {
+                c.setTimeout(50);
+                loop.setTimeout(() -> {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(40);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // a callback busy for 40 ms, not a wait
+                    }
+                    written.set(System.nanoTime());
+                    c.write("x");
+                }, 10);
+                c.on("timeout", () -> {
+                    timedOut.set(System.nanoTime());
+                    c.destroy();
+                    accepted.get().destroy();
+                    server.close();
+                });
+            });
+        });
+        loop.run();
+        long quiet = TimeUnit.NANOSECONDS.toMillis(timedOut.get() - written.get());
+        assertTrue(quiet >= 48, "timeout " + quiet + " ms after the write");
+    }
+
+    @Test
     void destroyEndsTheIdleTimeoutEvenForASocketConnectRevives() {
         // node 20, the same program: close | connected again | quiet 100 ms | close. _destroy's
         // clearTimeout leaves a timer refresh() cannot revive.
