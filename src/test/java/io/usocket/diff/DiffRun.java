@@ -123,7 +123,7 @@ final class DiffRun {
             }
             Trace j = java.get(sc.seed());
             Difference d = TraceComparer.compare(n, j);
-            compared.add(new Outcome(sc, n, j, d, d.matches() ? null : explain(explanations, d)));
+            compared.add(new Outcome(sc, n, j, d, d.matches() ? null : explain(explanations, d, j)));
         }
         List<Long> racy = confirm(compared, work);
         compared.removeIf(o -> racy.contains(o.scenario().seed()));
@@ -185,6 +185,16 @@ final class DiffRun {
         Matcher m = HARNESS_LINE.matcher(Files.readString(doc));
         while (m.find()) out.add(m.group(1));
         return out;
+    }
+
+    /**
+     * Why a difference is intended, or null: a socket connect() revived before its destroy's
+     * tick ran (docs/differences.md, "A socket revived in its own destroy's tick can still end"),
+     * or else the first of {@code explanations} that finds the node or Java entry at the difference.
+     */
+    static String explain(List<String> explanations, Difference d, Trace java) {
+        if (java != null && java.revivedEarly().contains(d.where())) return "revived in its own destroy's tick";
+        return explain(explanations, d);
     }
 
     /** The first of {@code explanations} that finds the node or Java entry at the difference, or null. */

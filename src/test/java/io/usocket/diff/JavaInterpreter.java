@@ -17,9 +17,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -75,7 +77,7 @@ final class JavaInterpreter {
             partial.add("main HANG" + (run.done ? " after cleanup (run() did not return)" : ""));
             return new Trace(sc.seed(), "HANG", partial);
         }
-        return new Trace(sc.seed(), run.timedOut ? "TIMEOUT" : "ok", run.snapshot());
+        return new Trace(sc.seed(), run.timedOut ? "TIMEOUT" : "ok", run.snapshot(), run.revivedEarly);
     }
 
     /** One scenario's state; everything but {@link #snapshot()} runs on the loop's thread. */
@@ -89,6 +91,8 @@ final class JavaInterpreter {
         final Map<String, EventEmitter> objs = new LinkedHashMap<>();
         final Map<String, Map<String, Consumer<Object>>> removable = new HashMap<>();
         final Map<String, Integer> counts = new HashMap<>();
+        /** Sockets connect() revived before their destroy's tick ran (see {@link Trace}). */
+        final Set<String> revivedEarly = new HashSet<>();
         volatile boolean done;
         boolean timedOut;
         long last = System.nanoTime();
@@ -102,6 +106,13 @@ final class JavaInterpreter {
             this.sockPath = sockPath;
             this.filePath = filePath;
             this.missingPath = missingPath;
+        }
+
+        /** Whether {@code obj} already emitted {@code event} (loop thread). */
+        synchronized boolean traced(String obj, String event) {
+            String prefix = obj + " " + event;
+            for (String e : trace) if (e.equals(prefix) || e.startsWith(prefix + " ")) return true;
+            return false;
         }
 
         synchronized List<String> snapshot() {
@@ -294,6 +305,9 @@ final class JavaInterpreter {
                 USocket s = (USocket) obj;
                 switch (op.op()) {
                     case "connect" -> {
+                        // Never connected and destroyed, its 'close' not yet emitted: the destroy's
+                        // tick is still to come (it emits that 'close'), after this revival.
+                        if (s.destroyed() && !traced(name, "close") && !traced(name, "connect")) revivedEarly.add(name);
                         String t = sc.clientTargets().get(Integer.parseInt(name.substring(1)) - 1);
                         s.connect(t.equals("missing") ? missingPath : t.equals("file") ? filePath : sockPath);
                     }

@@ -2,13 +2,20 @@ package io.usocket.diff;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one interpreter saw of one scenario: entries {@code "OBJ what"} in global order, and a
  * status: {@code ok}, {@code TIMEOUT} (still busy after its time), {@code HANG} (Java's loop
- * stopped answering) or {@code MISSING} (node printed nothing for it).
+ * stopped answering) or {@code MISSING} (node printed nothing for it). {@code revivedEarly}
+ * (Java's side only) names the sockets connect() revived before their destroy's tick ran, where
+ * node differs on purpose (docs/differences.md).
  */
-record Trace(long seed, String status, List<String> entries) {
+record Trace(long seed, String status, List<String> entries, Set<String> revivedEarly) {
+
+    Trace(long seed, String status, List<String> entries) {
+        this(seed, status, entries, Set.of());
+    }
 
     /** The entries of one object, in order. */
     List<String> of(String obj) {

@@ -4,6 +4,7 @@ import io.usocket.diff.TraceComparer.Difference;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,17 @@ class TraceComparerTest {
         assertEquals("^c\\d ready$", DiffRun.explain(List.of("EPIPE", "^c\\d ready$"), d));
         assertEquals("connected", DiffRun.explain(List.of("connected"), d));
         assertEquals(null, DiffRun.explain(List.of("EPIPE"), d));
+    }
+
+    @Test
+    void aSocketRevivedBeforeItsDestroysTickExplainsItsOwnMismatchesOnly() {
+        Trace node = trace("ok", "c1 close undefined", "c1 connect", "c2 connect");
+        Trace java = new Trace(1, "ok", List.of("c1 close undefined", "c1 connect", "c1 end", "c2 connect"), Set.of("c1"));
+        Difference d = TraceComparer.compare(node, java);
+        assertEquals("c1", d.where());
+        assertEquals("revived in its own destroy's tick", DiffRun.explain(List.of(), d, java));
+        Trace other = new Trace(1, "ok", List.of("c1 close undefined", "c1 connect", "c1 end", "c2 connect"), Set.of("c2"));
+        assertEquals(null, DiffRun.explain(List.of(), TraceComparer.compare(node, other), other));
     }
 
     @Test
