@@ -535,8 +535,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         long delay = ms;
         onLoop(() -> {
             if (closed) return;
-            updateNow(); // Node measures from the call (GetNow refreshes libuv's time), not from the turn's start
-            t.due = now + delay;
+            t.due = currentTime() + delay; // from the call, as Node measures, not from the turn's start
             t.seq = timerSeq++;
             t.pending = true;
             if (t.ref) refTimers++;

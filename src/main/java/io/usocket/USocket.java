@@ -1263,8 +1263,8 @@ public class USocket extends EventEmitter implements AutoCloseable {
      */
     private void emitErrorCloseNT(Throwable err) {
         if (err != null) emitErrorNT(err);
-        // Not for a socket connect() revived in between: its new connection has not closed
-        // (Node marks it closed too, so it can never end: docs/differences.md).
+        // Not for a socket connect() revived in between: its new connection has not closed (Node
+        // marks it closed all the same, so it never ends: an intended difference, docs/differences.md).
         if (destroyed) reader.readable.closeEmitted = true;
     }
 
