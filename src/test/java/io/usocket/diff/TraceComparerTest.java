@@ -71,9 +71,18 @@ class TraceComparerTest {
         Trace java = new Trace(1, "ok", List.of("c1 close undefined", "c1 connect", "c1 end", "c2 connect"), Set.of("c1"));
         Difference d = TraceComparer.compare(node, java);
         assertEquals("c1", d.where());
-        assertEquals("revived in its own destroy's tick", DiffRun.explain(List.of(), d, java));
+        assertEquals("revived in its own destroy's tick", DiffRun.explain(List.of(), d, node, java));
         Trace other = new Trace(1, "ok", List.of("c1 close undefined", "c1 connect", "c1 end", "c2 connect"), Set.of("c2"));
-        assertEquals(null, DiffRun.explain(List.of(), TraceComparer.compare(node, other), other));
+        assertEquals(null, DiffRun.explain(List.of(), TraceComparer.compare(node, other), node, other));
+    }
+
+    @Test
+    void theSameTextAsBytesInNodeAndAStringInJavaIsTheUnshiftDifference() {
+        Trace node = trace("ok", "c1 setEncoding", "c1 data b:C2");
+        Trace java = trace("ok", "c1 setEncoding", "c1 data s:C2");
+        assertEquals("an unshifted chunk after setEncoding", DiffRun.explain(List.of(), TraceComparer.compare(node, java), node, java));
+        Trace other = trace("ok", "c1 setEncoding", "c1 data s:C3");
+        assertEquals(null, DiffRun.explain(List.of(), TraceComparer.compare(node, other), node, other));
     }
 
     @Test
