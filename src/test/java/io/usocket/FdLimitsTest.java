@@ -198,13 +198,25 @@ class FdLimitsTest {
         List<String> tight = sendToChild(96, 200);
         assertEquals("connected", tight.get(1), tight.toString());
         assertEquals(List.of("error=ERR_FDS_TRUNCATED", "close=true"), tight.subList(2, 4), tight.toString());
-        assertEquals(tight.get(0).replace("baseline=", "after="), tight.get(4), tight.toString());
-        assertEquals(5, tight.size(), tight.toString());
+        assertNothingLeaked(tight, 4);
+        assertEquals(6, tight.size(), tight.toString());
 
         List<String> roomy = sendToChild(1024, 200);
         assertEquals(List.of("connected", "data=1 queued=200", "close=false"), roomy.subList(1, 4), roomy.toString());
         // The 200 queued fds nobody read are closed with the socket (D14).
-        assertEquals(roomy.get(0).replace("baseline=", "after="), roomy.get(4), roomy.toString());
+        assertNothingLeaked(roomy, 4);
+    }
+
+    /**
+     * The child's lines from {@code at}: no descriptor open at its end that was not at its
+     * baseline, and no more of them. (Fewer is not ours: under a full fd table the JVM itself
+     * once dropped one of its own, as TestFds.assertNoLeak allows.)
+     */
+    private static void assertNothingLeaked(List<String> lines, int at) {
+        assertEquals("new={}", lines.get(at + 1), lines.toString());
+        int baseline = Integer.parseInt(lines.get(0).substring("baseline=".length()));
+        int after = Integer.parseInt(lines.get(at).substring("after=".length()));
+        assertTrue(after <= baseline, lines.toString());
     }
 
     /** Serves one connection that carries {@code count} fds and one byte to a child under {@code ulimit -n limit}. */

@@ -36,6 +36,22 @@ public final class TestFds {
         }
     }
 
+    /** Every open descriptor of this process as {@code number -> /proc/self/fd link} (the listing's own left out). */
+    public static java.util.Map<Integer, String> openFds() {
+        java.util.Map<Integer, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.list(PROC_FD)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                int fd = Integer.parseInt(p.getFileName().toString());
+                String id = identity(fd);
+                if (id != null) out.put(fd, id);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.values().removeIf(id -> id.equals(PROC_FD.toString()) || id.startsWith("/proc/") && id.endsWith("/fd"));
+        return out;
+    }
+
     /** Waits up to 5 s until {@link #openFdCount()} is back to {@code before} (or
      * below: an unrelated descriptor may have closed meanwhile); fails otherwise. */
     public static void assertNoLeak(int before) {
