@@ -119,7 +119,7 @@ final class SocketWriter {
                 // leaves out a string of up to 16 KiB (StreamBase::WriteString counts only what its
                 // own try-write sent). Node counts a refused Buffer all the same (StreamBase::Write
                 // counts before trying): a difference left open (differential seed 37500).
-                for (WriteRequest r : queue) dispatched -= r.remaining();
+                dispatched -= queuedBytes();
             }
             queue.clear();
         }
@@ -133,11 +133,17 @@ final class SocketWriter {
      */
     boolean movedSinceLastLook() {
         if (lastWriteQueueSize <= 0) return false;
-        long size = 0;
-        for (WriteRequest r : queue) size += r.remaining();
+        long size = queuedBytes();
         if (size == lastWriteQueueSize) return false;
         lastWriteQueueSize = size;
         return true;
+    }
+
+    /** libuv's {@code write_queue_size}: the bytes of the queued requests not yet sent. */
+    private long queuedBytes() {
+        long n = 0;
+        for (WriteRequest r : queue) n += r.remaining();
+        return n;
     }
 
     /** libuv's {@code uv_shutdown}: {@code cb} runs once the write queue is empty (see the class comment). */

@@ -449,23 +449,16 @@ class LifecycleTest {
         });
         server.listen(p, () -> {
             USocket c = new USocket(loop, p);
-            c.on("connect", new Runnable() {
-                boolean first = true;
-
-                @Override
-                public void run() {
-                    if (!first) return;
-                    first = false;
-                    c.setTimeout(20);
-                    c.destroy();
-                    loop.setImmediate(() -> c.connect(p, () -> {
-                        log.add("connected again");
-                        loop.setTimeout(() -> {
-                            log.add("quiet 100 ms");
-                            c.end();
-                        }, 100);
-                    }));
-                }
+            c.once("connect", () -> {
+                c.setTimeout(20);
+                c.destroy();
+                loop.setImmediate(() -> c.connect(p, () -> {
+                    log.add("connected again");
+                    loop.setTimeout(() -> {
+                        log.add("quiet 100 ms");
+                        c.end();
+                    }, 100);
+                }));
             });
             c.on("timeout", log.rec("timeout"));
             c.on("close", log.rec("close"));

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -37,8 +39,8 @@ public final class TestFds {
     }
 
     /** Every open descriptor of this process as {@code number -> /proc/self/fd link} (the listing's own left out). */
-    public static java.util.Map<Integer, String> openFds() {
-        java.util.Map<Integer, String> out = new java.util.TreeMap<>();
+    public static Map<Integer, String> openFds() {
+        Map<Integer, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.list(PROC_FD)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 int fd = Integer.parseInt(p.getFileName().toString());
@@ -48,7 +50,7 @@ public final class TestFds {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.values().removeIf(id -> id.equals(PROC_FD.toString()) || id.startsWith("/proc/") && id.endsWith("/fd"));
+        out.values().removeIf(id -> id.startsWith("/proc/") && id.endsWith("/fd")); // the listing's own
         return out;
     }
 
@@ -64,19 +66,9 @@ public final class TestFds {
     /** The fds of this process that are sockets. */
     public static Set<Integer> socketFds() {
         Set<Integer> out = new TreeSet<>();
-        try (Stream<Path> s = Files.list(PROC_FD)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                try {
-                    if (Files.readSymbolicLink(p).toString().startsWith("socket:")) {
-                        out.add(Integer.parseInt(p.getFileName().toString()));
-                    }
-                } catch (IOException ignored) {
-                    // closed meanwhile (the listing's own descriptor, or another thread's)
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        openFds().forEach((fd, id) -> {
+            if (id.startsWith("socket:")) out.add(fd);
+        });
         return out;
     }
 
@@ -95,18 +87,9 @@ public final class TestFds {
     /** How many of this process's descriptors refer to {@code file}. */
     public static long descriptorsOf(Path file) {
         String target = file.toAbsolutePath().toString();
-        try (Stream<Path> s = Files.list(PROC_FD)) {
-            return s.filter(p -> {
-                try {
-                    return Files.readSymbolicLink(p).toString().equals(target);
-                } catch (IOException e) {
-                    return false; // the listing's own fd, or one closed meanwhile
-                }
-            }).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return openFds().values().stream().filter(target::equals).count();
     }
+
 
     /** The path of the file behind {@code fd}. */
     public static Path pathOf(int fd) {

@@ -310,8 +310,11 @@ public abstract class Writable<C extends Writable.Chunk> {
             if (cb != null) cb.accept(errored != null ? errored : streamDestroyed("write"));
         }
         callFinishedCallbacks(errored != null ? errored : streamDestroyed("end"));
-        // Only the chunks failed here: a callback that revived and wrote keeps its own.
-        for (C c : failing) buffered.removeFirstOccurrence(c);
+        // Only the chunks failed here: a callback that revived and wrote keeps its own (behind them).
+        for (C c : failing) {
+            if (buffered.peekFirst() == c) buffered.pollFirst();
+            else buffered.removeFirstOccurrence(c);
+        }
     }
 
     /** Node's {@code clearBuffer(stream, state)}: hands what waits to {@code _writev} (or {@code _write}). */
